@@ -1,0 +1,208 @@
+/**
+ * Every message of the modelled control plane.
+ *
+ * Conventions (DESIGN.md rule 4):
+ * - RPC messages between processes: `type` is Spark's case-class name, fields are Spark's field
+ *   names. They travel through the network actor (see `rpc.ts`). An endpoint reference (Spark's
+ *   RpcEndpointRef) is the receiver's address, a system id. An ask whose reply does not go to an
+ *   endpoint named in the message carries `replyTo`, the address Spark's RpcCallContext answers.
+ *   Name clashes are qualified: the worker's Heartbeat is `WorkerHeartbeat`.
+ * - Calls inside one Spark process (Worker and its ExecutorRunners, the driver's components, an
+ *   Executor and its TaskRunners) are events named `component.method`, after the Spark method.
+ *
+ * Sources: core/.../spark/deploy/DeployMessage.scala, scheduler/cluster/CoarseGrainedClusterMessage.scala,
+ * HeartbeatReceiver.scala, scheduler/ExecutorLossReason.scala, TaskEndReason.scala.
+ */
+import type { ExecutorState, TaskState } from './states.js';
+
+/** A system id of an endpoint actor. */
+export type Address = string;
+
+// ---------------------------------------------------------------------------------------------
+// Standalone deploy: Worker <-> Master (DeployMessage.scala)
+
+export interface RegisterWorker { type: 'RegisterWorker'; id: string; host: string; port: number; worker: Address; cores: number; memory: number; workerWebUiUrl: string; masterAddress: Address }
+export interface RegisteredWorker { type: 'RegisteredWorker'; master: Address; masterWebUiUrl: string; masterAddress: Address; duplicate: boolean }
+export interface RegisterWorkerFailed { type: 'RegisterWorkerFailed'; message: string }
+export interface MasterInStandby { type: 'MasterInStandby' }
+export interface ReconnectWorker { type: 'ReconnectWorker'; masterUrl: Address }
+/** Spark's `Heartbeat(workerId, worker)` of DeployMessages, qualified. */
+export interface WorkerHeartbeat { type: 'WorkerHeartbeat'; workerId: string; worker: Address }
+export interface LaunchExecutor { type: 'LaunchExecutor'; masterUrl: Address; appId: string; execId: number; rpId: number; appDesc: ApplicationDescription; cores: number; memory: number }
+export interface KillExecutor { type: 'KillExecutor'; masterUrl: Address; appId: string; execId: number }
+/** Worker -> Master (an ask in 3.x+), and ExecutorRunner -> Worker inside the worker process. */
+export interface ExecutorStateChanged { type: 'ExecutorStateChanged'; appId: string; execId: number; state: ExecutorState; message?: string; exitStatus?: number }
+export interface ExecutorDescription { appId: string; execId: number; cores: number; memory: number; state: ExecutorState }
+export interface WorkerLatestState { type: 'WorkerLatestState'; id: string; executors: ExecutorDescription[]; driverIds: string[] }
+export interface ApplicationFinished { type: 'ApplicationFinished'; id: string }
+
+/** Periodic self-messages, sent by timers outside the machines (DESIGN.md rule 2). */
+export interface CheckForWorkerTimeOut { type: 'CheckForWorkerTimeOut' }
+export interface SendHeartbeat { type: 'SendHeartbeat' }
+export interface ReregisterWithMaster { type: 'ReregisterWithMaster' }
+
+// ---------------------------------------------------------------------------------------------
+// Standalone deploy: AppClient <-> Master
+
+/** ApplicationDescription, the fields the Master's scheduling reads. */
+export interface ApplicationDescription {
+  name: string;
+  /** The driver's CoarseGrainedScheduler address (Spark passes it as --driver-url in the command). */
+  driverUrl: Address;
+  /** spark.cores.max (undefined: spark.deploy.defaultCores applies). */
+  maxCores?: number;
+  memoryPerExecutorMB: number;
+  /** spark.executor.cores (undefined: one executor per worker takes all free cores). */
+  coresPerExecutor?: number;
+  /** Some(0) with dynamic allocation, else None (StandaloneSchedulerBackend.start). */
+  initialExecutorLimit?: number;
+}
+
+export interface RegisterApplication { type: 'RegisterApplication'; appDescription: ApplicationDescription; driver: Address }
+export interface RegisteredApplication { type: 'RegisteredApplication'; appId: string; master: Address }
+export interface UnregisterApplication { type: 'UnregisterApplication'; appId: string }
+export interface ExecutorAdded { type: 'ExecutorAdded'; id: number; workerId: string; hostPort: string; cores: number; memory: number }
+export interface ExecutorUpdated { type: 'ExecutorUpdated'; id: number; state: ExecutorState; message?: string; exitStatus?: number; workerHost?: string }
+export interface ApplicationRemoved { type: 'ApplicationRemoved'; message: string }
+export interface WorkerRemoved { type: 'WorkerRemoved'; id: string; host: string; message: string }
+export interface MasterChanged { type: 'MasterChanged'; master: Address; masterWebUiUrl: string }
+export interface MasterChangeAcknowledged { type: 'MasterChangeAcknowledged'; appId: string }
+export interface RequestExecutors { type: 'RequestExecutors'; appId: string; resourceProfileToTotalExecs: Record<number, number> }
+export interface KillExecutors { type: 'KillExecutors'; appId: string; executorIds: string[] }
+
+// ---------------------------------------------------------------------------------------------
+// Inside the worker process: Worker <-> ExecutorRunner <-> the executor process stand-in
+
+/** Worker calls ExecutorRunner.kill(). */
+export interface RunnerKill { type: 'runner.kill' }
+/** The process stand-in reports to its ExecutorRunner (Process.start / waitFor in Spark). */
+export interface ProcessStarted { type: 'process.started' }
+export interface ProcessStartFailed { type: 'process.startFailed'; error: string }
+export interface ProcessExited { type: 'process.exited'; exitCode: number }
+/** ExecutorRunner.killProcess -> Utils.terminateProcess: SIGTERM, then SIGKILL after 10 s. */
+export interface ProcessDestroy { type: 'process.destroy' }
+
+// ---------------------------------------------------------------------------------------------
+// Driver <-> executor (CoarseGrainedClusterMessage.scala)
+
+export interface RegisterExecutor { type: 'RegisterExecutor'; executorId: string; executorRef: Address; hostname: string; cores: number; logUrls: Record<string, string>; resourceProfileId: number }
+/** Success of the RegisterExecutor ask; the executor then creates its Executor. */
+export interface RegisteredExecutor { type: 'RegisteredExecutor' }
+/** Failure of the RegisterExecutor ask (sendFailure in 3.x; this message's name in 2.x). */
+export interface RegisterExecutorFailed { type: 'RegisterExecutorFailed'; message: string }
+export interface LaunchedExecutor { type: 'LaunchedExecutor'; executorId: string }
+
+/** TaskDescription, decoded (Spark sends it serialized in LaunchTask). */
+export interface TaskDescription {
+  taskId: number;
+  attemptNumber: number;
+  executorId: string;
+  name: string;
+  index: number;
+  partitionId: number;
+  jobId: number;
+  stageId: number;
+  stageAttemptId: number;
+  cpus: number;
+}
+export interface LaunchTask { type: 'LaunchTask'; data: TaskDescription }
+export interface KillTask { type: 'KillTask'; taskId: number; executor: string; interruptThread: boolean; reason: string }
+/** Payload of StatusUpdate: the failure reason of FAILED/KILLED updates (Spark serializes it in `data`). */
+export interface StatusUpdateData { reason?: TaskFailedReason }
+export interface StatusUpdate { type: 'StatusUpdate'; executorId: string; taskId: number; state: TaskState; data: StatusUpdateData; taskCpus: number }
+export interface StopExecutor { type: 'StopExecutor' }
+export interface Shutdown { type: 'Shutdown' }
+export interface RemoveExecutor { type: 'RemoveExecutor'; executorId: string; reason: ExecutorLossReason }
+export interface ReviveOffers { type: 'ReviveOffers' }
+export interface StopExecutors { type: 'StopExecutors' }
+
+// ---------------------------------------------------------------------------------------------
+// HeartbeatReceiver (HeartbeatReceiver.scala)
+
+export interface BlockManagerId { executorId: string; host: string; port: number }
+export interface Heartbeat { type: 'Heartbeat'; executorId: string; accumUpdates: Array<[number, number]>; blockManagerId: BlockManagerId; replyTo: Address }
+export interface HeartbeatResponse { type: 'HeartbeatResponse'; reregisterBlockManager: boolean }
+export interface TaskSchedulerIsSet { type: 'TaskSchedulerIsSet' }
+export interface ExecutorRegistered { type: 'ExecutorRegistered'; executorId: string }
+export interface ExecutorRemoved { type: 'ExecutorRemoved'; executorId: string }
+export interface ExpireDeadHosts { type: 'ExpireDeadHosts' }
+
+// ---------------------------------------------------------------------------------------------
+// Loss and end reasons (ExecutorLossReason.scala, TaskEndReason.scala)
+
+export type ExecutorLossReason =
+  | { kind: 'ExecutorExited'; exitCode: number; exitCausedByApp: boolean; message: string }
+  | { kind: 'ExecutorKilled' }
+  | { kind: 'ExecutorProcessLost'; message: string; workerHost?: string; causedByApp: boolean }
+  | { kind: 'ExecutorDecommission'; workerHost?: string; reason: string }
+  | { kind: 'LossReasonPending' }
+  /** A plain ExecutorLossReason(message), as exitExecutor sends. */
+  | { kind: 'ExecutorLossReason'; message: string };
+
+/** ExecutorLossReason.toString, as Spark prints it (and writes it as "Removed Reason"). */
+export function lossReasonMessage(reason: ExecutorLossReason): string {
+  switch (reason.kind) {
+    case 'ExecutorExited': return reason.message;
+    case 'ExecutorKilled': return 'Executor killed by driver.';
+    case 'ExecutorProcessLost': return reason.message;
+    case 'ExecutorDecommission': return `Executor decommission: ${reason.reason}`;
+    case 'LossReasonPending': return 'Pending loss reason.';
+    case 'ExecutorLossReason': return reason.message;
+  }
+}
+
+export type TaskFailedReason =
+  | { kind: 'ExceptionFailure'; className: string; description: string }
+  | { kind: 'ExecutorLostFailure'; execId: string; exitCausedByApp: boolean; reason?: string }
+  | { kind: 'TaskKilled'; reason: string }
+  | { kind: 'TaskResultLost' }
+  | { kind: 'UnknownReason' };
+
+export type TaskEndReason = { kind: 'Success' } | TaskFailedReason;
+
+/** TaskFailedReason.countTowardsTaskFailures (TaskEndReason.scala). */
+export function countTowardsTaskFailures(reason: TaskFailedReason): boolean {
+  switch (reason.kind) {
+    case 'ExecutorLostFailure': return reason.exitCausedByApp;
+    case 'TaskKilled': return false;
+    default: return true;
+  }
+}
+
+/** TaskFailedReason.toErrorString, the text of "most recent failure" in an abort message. */
+export function taskFailedReasonString(reason: TaskFailedReason): string {
+  switch (reason.kind) {
+    case 'ExceptionFailure': return `${reason.className}: ${reason.description}`;
+    case 'ExecutorLostFailure': {
+      const cause = reason.exitCausedByApp ? 'caused by one of the running tasks' : 'unrelated to the running tasks';
+      return `ExecutorLostFailure (executor ${reason.execId} exited ${cause}) Reason: ${reason.reason ?? ''}`;
+    }
+    case 'TaskKilled': return `TaskKilled (${reason.reason})`;
+    case 'TaskResultLost': return 'TaskResultLost (result lost from block manager)';
+    case 'UnknownReason': return 'UnknownReason';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection loss (RpcEndpoint.onDisconnected)
+
+/**
+ * RpcEndpoint.onDisconnected: the network tells an endpoint that a process it had exchanged
+ * messages with closed its connection (the process exited or was killed). A process that hangs,
+ * or a host that vanishes, closes nothing: its peers learn only by silence.
+ */
+export interface OnDisconnected { type: 'onDisconnected'; remoteAddress: Address }
+
+// ---------------------------------------------------------------------------------------------
+// Unions
+
+/** Every message that crosses a process boundary, i.e. travels through the network. */
+export type RpcMessage =
+  | RegisterWorker | RegisteredWorker | RegisterWorkerFailed | MasterInStandby | ReconnectWorker | WorkerHeartbeat
+  | LaunchExecutor | KillExecutor | ExecutorStateChanged | WorkerLatestState | ApplicationFinished
+  | RegisterApplication | RegisteredApplication | UnregisterApplication | ExecutorAdded | ExecutorUpdated
+  | ApplicationRemoved | WorkerRemoved | MasterChanged | MasterChangeAcknowledged | RequestExecutors | KillExecutors
+  | RegisterExecutor | RegisteredExecutor | RegisterExecutorFailed | LaunchedExecutor | LaunchTask | KillTask
+  | StatusUpdate | StopExecutor | RemoveExecutor | Heartbeat | HeartbeatResponse;
+
+export type RpcMessageType = RpcMessage['type'];

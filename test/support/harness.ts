@@ -1,0 +1,62 @@
+/**
+ * Runs one machine as a real actor, on a VirtualClock, beside a recording network actor and
+ * under a recording parent, so a pure machine test can send Spark's messages and read the next
+ * state, the context, the messages it sent through the network and the events it sent its parent.
+ */
+import { createActor, fromCallback, setup, spawnChild, type AnyActorRef, type AnyStateMachine, type EventObject, type SnapshotFrom, type InputFrom } from 'xstate';
+import { VirtualClock } from '../../runtime/clock.js';
+import type { NetworkSend } from '../../machines/rpc.js';
+import type { RpcMessage } from '../../machines/protocol.js';
+
+export interface Harness<T extends AnyStateMachine> {
+  clock: VirtualClock;
+  /** Envelopes the machine handed to the network, oldest first. */
+  sent: NetworkSend[];
+  /** Events the machine sent to its parent, oldest first. */
+  toParent: EventObject[];
+  actor: AnyActorRef;
+  send(event: EventObject): void;
+  snapshot(): SnapshotFrom<T>;
+  /** Removes and returns what was sent so far. */
+  takeSent(): NetworkSend[];
+  /** Messages of one type sent so far (not removed). */
+  sentOf<K extends RpcMessage['type']>(type: K): Array<NetworkSend & { message: Extract<RpcMessage, { type: K }> }>;
+  takeParent(): EventObject[];
+}
+
+export function startMachine<T extends AnyStateMachine>(
+  logic: T,
+  options: { input: InputFrom<T>; systemId: string; startMs?: number },
+): Harness<T> {
+  const clock = new VirtualClock(options.startMs ?? 0);
+  const sent: NetworkSend[] = [];
+  const toParent: EventObject[] = [];
+  const root = setup({
+    actors: {
+      network: fromCallback<EventObject>(({ receive }) => {
+        receive((event) => sent.push(event as NetworkSend));
+      }),
+      subject: logic as AnyStateMachine,
+    },
+  }).createMachine({
+    entry: [
+      spawnChild('network', { systemId: 'network' }),
+      spawnChild('subject', { id: 'subject', systemId: options.systemId, input: options.input as never }),
+    ],
+    on: { '*': { actions: ({ event }) => void toParent.push(event) } },
+  });
+  const rootActor = createActor(root, { clock });
+  rootActor.start();
+  const actor = rootActor.getSnapshot().children['subject'] as AnyActorRef;
+  return {
+    clock,
+    sent,
+    toParent,
+    actor,
+    send: (event) => actor.send(event),
+    snapshot: () => actor.getSnapshot() as SnapshotFrom<T>,
+    takeSent: () => sent.splice(0),
+    sentOf: (type) => sent.filter((e) => e.message.type === type) as never,
+    takeParent: () => toParent.splice(0),
+  };
+}
