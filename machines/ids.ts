@@ -16,6 +16,8 @@ export const ENDPOINT = {
   HeartbeatReceiver: 'HeartbeatReceiver',
   DAGScheduler: 'DAGScheduler',
   Executor: 'Executor',
+  /** Not a Spark RPC endpoint: the user's driver program (SparkContext and its JobWaiters). */
+  SparkContext: 'SparkContext',
 } as const;
 export type EndpointName = (typeof ENDPOINT)[keyof typeof ENDPOINT];
 

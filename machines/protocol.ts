@@ -184,6 +184,61 @@ export function taskFailedReasonString(reason: TaskFailedReason): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Inside the driver process (sent with sendTo by system id, not through the network)
+
+/** StandaloneAppClientListener callbacks, AppClient -> CoarseGrainedScheduler (StandaloneSchedulerBackend). */
+export interface AppClientConnected { type: 'appClient.connected'; appId: string }
+export interface AppClientDisconnected { type: 'appClient.disconnected' }
+export interface AppClientDead { type: 'appClient.dead'; reason: string }
+export interface AppClientExecutorAdded { type: 'appClient.executorAdded'; fullId: string; workerId: string; hostPort: string; cores: number; memory: number }
+export interface AppClientExecutorRemoved { type: 'appClient.executorRemoved'; fullId: string; message: string; exitStatus?: number; workerHost?: string }
+export interface AppClientWorkerRemoved { type: 'appClient.workerRemoved'; workerId: string; host: string; message: string }
+/** The StopAppClient ask, CoarseGrainedScheduler -> AppClient (StandaloneSchedulerBackend.stop). */
+export interface StopAppClient { type: 'StopAppClient' }
+/** SparkContext.stop -> SchedulerBackend.stop: stop executors, unregister the application. */
+export interface BackendStop { type: 'backend.stop' }
+/** ExecutorAllocationClient.killExecutors (SparkContext.killAndReplaceExecutor, killExecutors, dynamic allocation). */
+export interface BackendKillExecutors { type: 'backend.killExecutors'; executorIds: string[]; adjustTargetNumExecutors: boolean; countFailures: boolean; force: boolean }
+
+/** One task of a TaskSet: its index in the set and the RDD partition it computes. */
+export interface TaskSpec { index: number; partitionId: number }
+/** TaskSet (scheduler/TaskSet.scala). */
+export interface TaskSet { stageId: number; stageAttemptId: number; jobId: number; priority: number; tasks: TaskSpec[] }
+/** DAGScheduler -> TaskSchedulerImpl.submitTasks (TaskSchedulerImpl lives in the CoarseGrainedScheduler actor). */
+export interface SubmitTasks { type: 'taskScheduler.submitTasks'; taskSet: TaskSet }
+/** DAGScheduler -> TaskSchedulerImpl.killAllTaskAttempts/cancelTasks of a stage. */
+export interface CancelTasks { type: 'taskScheduler.cancelTasks'; stageId: number; reason: string }
+
+/** TaskInfo of a launched attempt (scheduler/TaskInfo.scala). */
+export interface TaskInfo { taskId: number; index: number; attemptNumber: number; partitionId: number; launchTime: number; executorId: string; host: string; speculative: boolean }
+/** TaskSchedulerImpl -> DAGScheduler (the DAGScheduler posts BeginEvent, CompletionEvent, TaskSetFailed, ExecutorAdded, ExecutorLost). */
+export interface DagTaskStarted { type: 'dagScheduler.taskStarted'; stageId: number; stageAttemptId: number; taskInfo: TaskInfo }
+export interface DagTaskEnded { type: 'dagScheduler.taskEnded'; stageId: number; stageAttemptId: number; taskInfo: TaskInfo; reason: TaskEndReason; finishTime: number }
+export interface DagTaskSetFailed { type: 'dagScheduler.taskSetFailed'; stageId: number; stageAttemptId: number; reason: string }
+export interface DagExecutorAdded { type: 'dagScheduler.executorAdded'; executorId: string; host: string }
+export interface DagExecutorLost { type: 'dagScheduler.executorLost'; executorId: string; reason: ExecutorLossReason }
+
+/** A stage of a submitted job, as the driver program describes it. */
+export interface StageSpec { id: number; numTasks: number; parents: number[] }
+/** The driver program's action (SparkContext.runJob -> DAGScheduler.submitJob). */
+export interface SubmitJob { type: 'dagScheduler.submitJob'; jobId: number; stages: StageSpec[]; replyTo: Address }
+/** JobResult, sent to the JobWaiter (the driver program). */
+export interface JobSucceeded { type: 'JobSucceeded'; jobId: number }
+export interface JobFailed { type: 'JobFailed'; jobId: number; exception: string }
+
+// ---------------------------------------------------------------------------------------------
+// Inside an executor process: CoarseGrainedExecutorBackend <-> TaskRunner <-> simulated task work
+
+/** ExecutorBackend.statusUpdate, TaskRunner -> CoarseGrainedExecutorBackend. */
+export interface TaskRunnerStatusUpdate { type: 'taskRunner.statusUpdate'; taskId: number; state: TaskState; data: StatusUpdateData }
+/** TaskRunner.kill(interruptThread, reason). */
+export interface TaskRunnerKill { type: 'taskRunner.kill'; interruptThread: boolean; reason: string }
+/** The simulated task body finished (actors layer -> TaskRunner). */
+export interface WorkSucceeded { type: 'work.succeeded' }
+/** The simulated task body threw. */
+export interface WorkFailed { type: 'work.failed'; className: string; description: string }
+
+// ---------------------------------------------------------------------------------------------
 // Connection loss (RpcEndpoint.onDisconnected)
 
 /**

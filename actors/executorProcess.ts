@@ -1,0 +1,112 @@
+/**
+ * The executor JVM, as the ExecutorRunner sees it: a process that starts (or fails to start),
+ * boots, runs CoarseGrainedExecutorBackend until it exits with a code, and can be destroyed
+ * (SIGTERM, exit 143) or crash on its own. Not a Spark class: the stand-in for Process.start,
+ * waitFor and destroy in ExecutorRunner.fetchAndRunExecutor / killProcess.
+ */
+import { assign, enqueueActions, sendParent, setup, stopChild, type AnyActorLogic } from 'xstate';
+import { ENDPOINT, endpointAddress, executorProcess } from '../machines/ids.js';
+import type { ApplicationDescription, ProcessExited } from '../machines/protocol.js';
+import { networkOf } from '../machines/rpc.js';
+import type { ResolvedConf } from '../machines/conf.js';
+
+/** What the ExecutorRunner passes when it starts the process. */
+export interface ExecutorProcessInput {
+  appId: string;
+  execId: number;
+  cores: number;
+  memory: number;
+  host: string;
+  workerId: string;
+  appDesc: ApplicationDescription;
+}
+
+/** What the runtime supplies: fault decisions and per-executor draws, all deterministic. */
+export interface ExecutorProcessEnvironment {
+  /** The error of a launch failure armed for this worker, consumed by this launch; undefined = starts. */
+  takeLaunchFailure(workerId: string): string | undefined;
+  /** The application's resolved conf, by its driver URL. */
+  appConf(driverUrl: string): ResolvedConf;
+  /** The Executor heartbeater's initial-delay draw in [0, 1). */
+  heartbeatJitter(appId: string, execId: number): number;
+  /** Time from process start to the backend's first message (JVM start-up). */
+  jvmStartupMs: number;
+  /** The application's CoarseGrainedExecutorBackend logic (its TaskRunner and task-work stand-ins provided). */
+  executorBackendFor(driverUrl: string): AnyActorLogic;
+}
+
+/** Exit code of a JVM terminated by SIGTERM (128 + 15), as Utils.terminateProcess leaves it. */
+export const SIGTERM_EXIT_CODE = 143;
+
+type ProcessEvent = { type: 'process.destroy' } | { type: 'fault.crash'; exitCode: number } | { type: 'xstate.done.actor.backend'; output: { exitCode: number } };
+
+export function createExecutorProcess(env: ExecutorProcessEnvironment) {
+  return setup({
+    types: {
+      input: {} as ExecutorProcessInput,
+      context: {} as ExecutorProcessInput & { exitCode: number | undefined; launchError: string | undefined },
+      events: {} as ProcessEvent,
+    },
+    delays: { jvmStartup: env.jvmStartupMs },
+    actions: {
+      reportExit: sendParent(({ context }): ProcessExited => ({ type: 'process.exited', exitCode: context.exitCode ?? 0 })),
+      closeConnections: enqueueActions(({ context, enqueue, system }) => {
+        enqueue.sendTo(networkOf(system), { type: 'network.processExited', process: executorProcess(context.appId, context.execId) });
+      }),
+    },
+  }).createMachine({
+    id: 'executorProcess',
+    context: ({ input }) => ({ ...input, exitCode: undefined, launchError: env.takeLaunchFailure(input.workerId) }),
+    initial: 'starting',
+    states: {
+      starting: {
+        always: [
+          {
+            guard: ({ context }) => context.launchError !== undefined,
+            target: 'failedToStart',
+            actions: sendParent(({ context }) => ({ type: 'process.startFailed', error: context.launchError! })),
+          },
+          { target: 'booting', actions: sendParent({ type: 'process.started' }) },
+        ],
+      },
+      booting: {
+        after: { jvmStartup: 'running' },
+        on: {
+          'process.destroy': { target: 'exited', actions: assign({ exitCode: SIGTERM_EXIT_CODE }) },
+          'fault.crash': { target: 'exited', actions: assign({ exitCode: ({ event }) => event.exitCode }) },
+        },
+      },
+      running: {
+        description: 'The JVM runs CoarseGrainedExecutorBackend, reachable at its endpoint address, until it exits.',
+        entry: enqueueActions(({ context, enqueue }) => {
+          const address = endpointAddress(executorProcess(context.appId, context.execId), ENDPOINT.Executor);
+          // The backend logic depends on the application, so it is spawned from a logic object; XState
+          // supports an explicit id for that at run time, its typings only for named actor slots.
+          const spawn = enqueue.spawnChild as (src: AnyActorLogic, options: { id: string; systemId: string; input: unknown }) => void;
+          spawn(env.executorBackendFor(context.appDesc.driverUrl), {
+            id: 'backend',
+            systemId: address,
+            input: {
+              address,
+              executorId: String(context.execId),
+              appId: context.appId,
+              hostname: context.host,
+              cores: context.cores,
+              driverUrl: context.appDesc.driverUrl,
+              conf: env.appConf(context.appDesc.driverUrl),
+              heartbeatJitter: env.heartbeatJitter(context.appId, context.execId),
+            },
+          });
+        }),
+        exit: stopChild('backend'),
+        on: {
+          'xstate.done.actor.backend': { target: 'exited', actions: assign({ exitCode: ({ event }) => event.output.exitCode }) },
+          'process.destroy': { target: 'exited', actions: assign({ exitCode: SIGTERM_EXIT_CODE }) },
+          'fault.crash': { target: 'exited', actions: assign({ exitCode: ({ event }) => event.exitCode }) },
+        },
+      },
+      failedToStart: { type: 'final' },
+      exited: { type: 'final', entry: ['closeConnections', 'reportExit'] },
+    },
+  });
+}

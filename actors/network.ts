@@ -1,0 +1,192 @@
+/**
+ * The network between Spark processes: the only place where faults touch messages.
+ *
+ * Every cross-process message arrives here as a `network.send` request and leaves as an envelope
+ * (id, sender, receiver, send time, cause) delivered to the receiver's system id through the
+ * clock, after the configured latency and never before an earlier message on the same pair of
+ * endpoints (Spark's RPC connections are FIFO). The cause of a message is the envelope whose
+ * delivery led to it (delivery is synchronous and depth-first, so everything sent while an
+ * envelope is being delivered was caused by it); messages sent from timers have no cause.
+ *
+ * Faults: partitions drop messages between two processes; a frozen process (a hang, a long GC
+ * pause) neither receives nor sends until thawed; an exited process closes its connections, so
+ * its peers get `onDisconnected`; a vanished process (a lost host) closes nothing.
+ */
+import { fromCallback, type AnyActorRef, type EventObject } from 'xstate';
+import { processOf } from '../machines/ids.js';
+import type { Address, RpcMessage } from '../machines/protocol.js';
+import type { NetworkSend } from '../machines/rpc.js';
+import type { SimClock } from '../machines/clock.js';
+
+export interface Envelope {
+  id: string;
+  /** Order of sending, across the whole network. */
+  seq: number;
+  from: Address;
+  to: Address;
+  message: RpcMessage | { type: 'onDisconnected'; remoteAddress: Address };
+  sentAt: number;
+  causeId: string | undefined;
+}
+
+export type EnvelopeOutcome = 'delivered' | 'dropped' | 'dead-letter';
+
+export interface NetworkObserver {
+  /** Called once per envelope when its fate is known, in the order fates are decided. */
+  onEnvelope(envelope: Envelope, outcome: EnvelopeOutcome, atMs: number, detail?: string): void;
+}
+
+export type NetworkControl =
+  | { type: 'network.partition'; a: string; b: string }
+  | { type: 'network.heal'; a: string; b: string }
+  | { type: 'network.freeze'; process: string }
+  | { type: 'network.thaw'; process: string }
+  | { type: 'network.processExited'; process: string }
+  | { type: 'network.processVanished'; process: string };
+
+export type NetworkEvent = NetworkSend | NetworkControl;
+
+export interface NetworkInput {
+  clock: SimClock;
+  latencyMs: number;
+  newId: () => string;
+  observer: NetworkObserver;
+  /** Bound on messages held for one frozen process; older ones are dropped beyond it. */
+  maxHeldPerProcess?: number;
+}
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+
+export const networkLogic = fromCallback<NetworkEvent, NetworkInput>(({ input, receive, system }) => {
+  const { clock, latencyMs, newId, observer } = input;
+  const maxHeld = input.maxHeldPerProcess ?? 100_000;
+  const partitions = new Set<string>();
+  const frozen = new Map<string, Envelope[]>();
+  /** Processes that exited or vanished, with the seq of the first envelope sent after that. */
+  const gone = new Map<string, number>();
+  let seq = 0;
+  const lastDeliveryAt = new Map<string, number>();
+  /** Per process, the endpoint pairs (local endpoint elsewhere -> remote endpoint in it) that talked. */
+  const peers = new Map<string, Map<Address, Set<Address>>>();
+  let currentCause: string | undefined;
+
+  const remember = (local: Address, remote: Address) => {
+    const process = processOf(remote);
+    let byRemote = peers.get(process);
+    if (!byRemote) peers.set(process, (byRemote = new Map()));
+    let locals = byRemote.get(remote);
+    if (!locals) byRemote.set(remote, (locals = new Set()));
+    locals.add(local);
+  };
+
+  const blocked = (env: Envelope): string | undefined => {
+    const a = processOf(env.from);
+    const b = processOf(env.to);
+    if (gone.has(b)) return 'process gone';
+    // What a process sent before it ended is still delivered (it was on the wire); a disconnect
+    // notice comes from the closed connection itself.
+    const senderGoneAt = gone.get(a);
+    if (senderGoneAt !== undefined && env.message.type !== 'onDisconnected' && env.seq >= senderGoneAt) return 'process gone';
+    if (partitions.has(pairKey(a, b))) return 'partitioned';
+    return undefined;
+  };
+
+  const deliver = (env: Envelope) => {
+    const reason = blocked(env);
+    if (reason) {
+      observer.onEnvelope(env, reason === 'partitioned' ? 'dropped' : 'dead-letter', clock.now(), reason);
+      return;
+    }
+    const held = frozen.get(processOf(env.to));
+    if (held) {
+      hold(processOf(env.to), held, env);
+      return;
+    }
+    const target = system.get(env.to) as AnyActorRef | undefined;
+    if (!target || target.getSnapshot().status !== 'active') {
+      observer.onEnvelope(env, 'dead-letter', clock.now(), 'no such endpoint');
+      return;
+    }
+    if (env.message.type !== 'onDisconnected') {
+      remember(env.to, env.from);
+      remember(env.from, env.to);
+    }
+    observer.onEnvelope(env, 'delivered', clock.now());
+    const previous = currentCause;
+    currentCause = env.id;
+    try {
+      target.send(env.message as EventObject);
+    } finally {
+      currentCause = previous;
+    }
+  };
+
+  const hold = (process: string, held: Envelope[], env: Envelope) => {
+    held.push(env);
+    if (held.length > maxHeld) {
+      const dropped = held.shift()!;
+      observer.onEnvelope(dropped, 'dropped', clock.now(), `held queue of frozen ${process} over ${maxHeld}`);
+    }
+  };
+
+  /** Schedules delivery after the latency, keeping each (sender, receiver) pair FIFO. */
+  const transmit = (env: Envelope) => {
+    const key = `${env.from}\u0000${env.to}`;
+    const at = Math.max(clock.now() + latencyMs, lastDeliveryAt.get(key) ?? 0);
+    lastDeliveryAt.set(key, at);
+    clock.setTimeout(() => deliver(env), at - clock.now());
+  };
+
+  receive((event) => {
+    switch (event.type) {
+      case 'network.send': {
+        const env: Envelope = { id: newId(), seq: seq++, from: event.from, to: event.to, message: event.message, sentAt: clock.now(), causeId: currentCause };
+        const reason = blocked(env);
+        if (reason) {
+          observer.onEnvelope(env, reason === 'partitioned' ? 'dropped' : 'dead-letter', clock.now(), reason);
+          return;
+        }
+        const held = frozen.get(processOf(env.from));
+        if (held) hold(processOf(env.from), held, env);
+        else transmit(env);
+        return;
+      }
+      case 'network.partition':
+        partitions.add(pairKey(event.a, event.b));
+        return;
+      case 'network.heal':
+        partitions.delete(pairKey(event.a, event.b));
+        return;
+      case 'network.freeze':
+        if (!frozen.has(event.process)) frozen.set(event.process, []);
+        return;
+      case 'network.thaw': {
+        const held = frozen.get(event.process);
+        frozen.delete(event.process);
+        for (const env of held ?? []) transmit(env);
+        return;
+      }
+      case 'network.processExited':
+      case 'network.processVanished': {
+        const process = event.process;
+        if (gone.has(process)) return;
+        gone.set(process, seq);
+        for (const env of frozen.get(process) ?? []) observer.onEnvelope(env, 'dead-letter', clock.now(), 'process gone');
+        frozen.delete(process);
+        const byRemote = peers.get(process);
+        peers.delete(process);
+        if (event.type === 'network.processVanished' || !byRemote) return;
+        // The connection closes: every endpoint that talked to an endpoint of this process hears
+        // RpcEndpoint.onDisconnected for it, after in-flight data (FIFO on the same connection).
+        for (const [remote, locals] of [...byRemote].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+          for (const local of [...locals].sort()) {
+            if (gone.has(processOf(local))) continue;
+            transmit({ id: newId(), seq: seq++, from: remote, to: local, message: { type: 'onDisconnected', remoteAddress: remote }, sentAt: clock.now(), causeId: currentCause });
+          }
+        }
+        return;
+      }
+    }
+  });
+
+});
