@@ -1,0 +1,114 @@
+/**
+ * The driver JVM: SparkContext creates HeartbeatReceiver, the scheduler backend (with
+ * TaskSchedulerImpl), the DAGScheduler and, when the backend starts, the StandaloneAppClient; then
+ * it tells HeartbeatReceiver TaskSchedulerIsSet and runs the user's program, here the scenario's
+ * jobs, each submitted at its time; when the last job ends it calls SparkContext.stop().
+ * Not a Spark class: the stand-in for SparkContext's constructor and the user's main().
+ */
+import { assign, enqueueActions, setup, type AnyActorLogic, type AnyActorRef } from 'xstate';
+import { ENDPOINT, endpointAddress } from '../machines/ids.js';
+import type { ApplicationDescription, JobFailed, JobSucceeded, StageSpec } from '../machines/protocol.js';
+import type { ResolvedConf } from '../machines/conf.js';
+
+export interface PlannedJob {
+  jobId: number;
+  /** After the application's start. */
+  submitAtMs: number;
+  stages: StageSpec[];
+}
+
+export interface DriverProcessInput {
+  /** The process name, `driver-<application index>`. */
+  process: string;
+  masterAddress: string;
+  appDescription: ApplicationDescription;
+  conf: ResolvedConf;
+  jobs: PlannedJob[];
+  /** Call SparkContext.stop() once every job has ended (only for applications that have jobs). */
+  stopWhenDone: boolean;
+}
+
+export interface DriverLogics {
+  appClient: AnyActorLogic;
+  schedulerBackend: AnyActorLogic;
+  heartbeatReceiver: AnyActorLogic;
+  dagScheduler: AnyActorLogic;
+}
+
+type DriverEvent =
+  | { type: 'driver.started' }
+  | { type: 'driver.submitJob'; jobId: number }
+  | JobSucceeded
+  | JobFailed;
+
+type Spawn = (src: AnyActorLogic, options: { id: string; systemId: string; input: unknown }) => void;
+
+export function createDriverProcess(logics: DriverLogics) {
+  return setup({
+    types: {
+      input: {} as DriverProcessInput,
+      context: {} as DriverProcessInput & { results: Record<number, 'succeeded' | 'failed'> },
+      events: {} as DriverEvent,
+    },
+    guards: {
+      allJobsEnded: ({ context }) => context.stopWhenDone && context.jobs.length > 0 && context.jobs.every((j) => context.results[j.jobId] !== undefined),
+    },
+    actions: {
+      tell: enqueueActions(({ context, enqueue, system }, params: { endpoint: (typeof ENDPOINT)[keyof typeof ENDPOINT]; event: { type: string } & Record<string, unknown> }) => {
+        const target = system.get(endpointAddress(context.process, params.endpoint)) as AnyActorRef | undefined;
+        if (target) enqueue.sendTo(target, params.event);
+      }),
+    },
+  }).createMachine({
+    id: 'driver',
+    context: ({ input }) => ({ ...input, results: {} }),
+    entry: enqueueActions(({ context, enqueue }) => {
+      // Spawned from logic objects with computed system ids (XState types only allow ids for named slots).
+      const spawn = enqueue.spawnChild as Spawn;
+      const at = (endpoint: (typeof ENDPOINT)[keyof typeof ENDPOINT]) => endpointAddress(context.process, endpoint);
+      spawn(logics.heartbeatReceiver, { id: ENDPOINT.HeartbeatReceiver, systemId: at(ENDPOINT.HeartbeatReceiver), input: { address: at(ENDPOINT.HeartbeatReceiver), conf: context.conf } });
+      spawn(logics.schedulerBackend, { id: ENDPOINT.CoarseGrainedScheduler, systemId: at(ENDPOINT.CoarseGrainedScheduler), input: { address: at(ENDPOINT.CoarseGrainedScheduler), conf: context.conf } });
+      spawn(logics.dagScheduler, { id: ENDPOINT.DAGScheduler, systemId: at(ENDPOINT.DAGScheduler), input: { address: at(ENDPOINT.DAGScheduler), conf: context.conf } });
+      spawn(logics.appClient, {
+        id: ENDPOINT.AppClient,
+        systemId: at(ENDPOINT.AppClient),
+        input: { address: at(ENDPOINT.AppClient), masterAddress: context.masterAddress, appDescription: context.appDescription, conf: context.conf },
+      });
+      enqueue.raise({ type: 'driver.started' });
+      for (const job of context.jobs) enqueue.raise({ type: 'driver.submitJob', jobId: job.jobId }, { delay: job.submitAtMs, id: `job-${job.jobId}` });
+    }),
+    initial: 'running',
+    states: {
+      running: {
+        on: {
+          'driver.started': {
+            description: 'SparkContext asks HeartbeatReceiver TaskSchedulerIsSet once the task scheduler exists.',
+            actions: { type: 'tell', params: { endpoint: ENDPOINT.HeartbeatReceiver, event: { type: 'TaskSchedulerIsSet' } } },
+          },
+          'driver.submitJob': {
+            description: 'The user program runs an action: SparkContext.runJob -> DAGScheduler.submitJob.',
+            actions: {
+              type: 'tell',
+              params: ({ context, event }) => ({
+                endpoint: ENDPOINT.DAGScheduler,
+                event: { type: 'dagScheduler.submitJob', jobId: event.jobId, stages: context.jobs.find((j) => j.jobId === event.jobId)!.stages, replyTo: endpointAddress(context.process, ENDPOINT.SparkContext) },
+              }),
+            },
+          },
+          JobSucceeded: { target: 'checking', actions: assign({ results: ({ context, event }) => ({ ...context.results, [event.jobId]: 'succeeded' }) }) },
+          JobFailed: { target: 'checking', actions: assign({ results: ({ context, event }) => ({ ...context.results, [event.jobId]: 'failed' }) }) },
+        },
+      },
+      checking: {
+        always: [
+          { guard: 'allJobsEnded', target: 'stopped' },
+          { target: 'running' },
+        ],
+      },
+      stopped: {
+        description: 'SparkContext.stop(): the scheduler backend stops its executors and unregisters the application.',
+        entry: { type: 'tell', params: { endpoint: ENDPOINT.CoarseGrainedScheduler, event: { type: 'backend.stop' } } },
+      },
+    },
+  });
+}

@@ -1,0 +1,252 @@
+/**
+ * The composition root: builds one actor system for a scenario (network, Master, Workers with
+ * their ExecutorRunners and executor processes, one driver process per application), drives it
+ * on one virtual clock, injects the scenario's faults, and exposes read-only projections.
+ */
+import { createActor, enqueueActions, setup, type AnyActorLogic, type AnyActorRef, type Actor } from 'xstate';
+import { networkLogic, type NetworkControl } from '../actors/network.js';
+import { tickerLogic } from '../actors/ticker.js';
+import { createExecutorProcess } from '../actors/executorProcess.js';
+import { createTaskWork } from '../actors/taskWork.js';
+import { createDriverProcess } from '../actors/driverProcess.js';
+import { appClientMachine } from '../machines/appClient.js';
+import { masterMachine } from '../machines/master.js';
+import { workerMachine } from '../machines/worker.js';
+import { executorRunnerMachine } from '../machines/executorRunner.js';
+import { schedulerBackendMachine } from '../machines/schedulerBackend.js';
+import { heartbeatReceiverMachine } from '../machines/heartbeatReceiver.js';
+import { dagSchedulerMachine } from '../machines/dagScheduler.js';
+import { executorBackendMachine } from '../machines/executorBackend.js';
+import { taskRunnerMachine } from '../machines/task.js';
+import { ENDPOINT, endpointAddress, executorProcess, workerId as sparkWorkerId } from '../machines/ids.js';
+import { NETWORK_SYSTEM_ID } from '../machines/rpc.js';
+import type { ApplicationDescription } from '../machines/protocol.js';
+import { optNum, num, type ResolvedConf } from '../machines/conf.js';
+import { VirtualClock } from './clock.js';
+import { SeededRandom, seededIds } from './random.js';
+import { Trace } from './trace.js';
+import { Workload } from './workload.js';
+import { FaultInjector } from './faults.js';
+import type { ApplicationSpec, Scenario, WorkerSpec } from './scenario.js';
+
+export const MASTER_PROCESS = 'master';
+export const MASTER_ADDRESS = endpointAddress(MASTER_PROCESS, ENDPOINT.Master);
+/** Simulated JVM start-up: process start to the executor backend's first message. */
+export const EXECUTOR_JVM_STARTUP_MS = 1000;
+/** After every application has finished, the run goes on this long so workers report their executors' ends (ExecutorRunner's EXECUTOR_TERMINATE_TIMEOUT_MS). */
+export const DRAIN_MS = 10_000;
+
+export interface ClusterOptions {
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Keep every envelope in the trace (needed for the timeline and reports of executors); default true. */
+  keepTrace?: boolean;
+}
+
+export interface RunResult {
+  outcome: 'completed' | 'stopped';
+  /** Simulated time since the scenario's start. */
+  simulatedMs: number;
+}
+
+export const workerProcess = (worker: WorkerSpec) => worker.host;
+export const workerAddress = (worker: WorkerSpec) => endpointAddress(workerProcess(worker), ENDPOINT.Worker);
+export const driverProcessName = (app: ApplicationSpec) => `driver-${app.index}`;
+export const driverAddress = (app: ApplicationSpec, endpoint: (typeof ENDPOINT)[keyof typeof ENDPOINT]) => endpointAddress(driverProcessName(app), endpoint);
+
+/** What Spark's SparkContext / StandaloneSchedulerBackend put in the ApplicationDescription. */
+export function applicationDescription(app: ApplicationSpec): ApplicationDescription {
+  const conf = app.conf;
+  const maxCores = optNum(conf, 'spark.cores.max');
+  const coresPerExecutor = optNum(conf, 'spark.executor.cores');
+  return {
+    name: app.name,
+    driverUrl: driverAddress(app, ENDPOINT.CoarseGrainedScheduler),
+    memoryPerExecutorMB: num(conf, 'spark.executor.memory'),
+    ...(maxCores !== undefined ? { maxCores } : {}),
+    ...(coresPerExecutor !== undefined ? { coresPerExecutor } : {}),
+  };
+}
+
+type RootEvent = { type: 'cluster.spawn'; key: string } | { type: 'cluster.stop'; id: string };
+
+interface SpawnRequest { logic: AnyActorLogic; id: string; systemId: string; input: unknown }
+
+export class Cluster {
+  readonly clock: VirtualClock;
+  readonly trace: Trace;
+  readonly seed: number;
+  readonly workload: Workload;
+  readonly faults: FaultInjector;
+  private readonly root: Actor<AnyActorLogic>;
+  private readonly spawnRequests = new Map<string, SpawnRequest>();
+  private started = false;
+
+  constructor(readonly scenario: Scenario, options: ClusterOptions = {}) {
+    this.seed = options.seed ?? scenario.seed;
+    this.clock = new VirtualClock(scenario.startTimeMs);
+    this.trace = new Trace({ keepEntries: options.keepTrace ?? true }, scenario.startTimeMs);
+    this.workload = new Workload(scenario, this.seed);
+    this.faults = new FaultInjector(this);
+
+    const spawnRequests = this.spawnRequests;
+    const rootLogic = setup({ types: { events: {} as RootEvent } }).createMachine({
+      id: 'cluster',
+      on: {
+        'cluster.spawn': {
+          actions: enqueueActions(({ event, enqueue }) => {
+            const request = spawnRequests.get(event.key)!;
+            spawnRequests.delete(event.key);
+            // Spawned from logic objects with computed system ids (XState types only allow ids for named slots).
+            (enqueue.spawnChild as (src: AnyActorLogic, options: { id: string; systemId: string; input: unknown }) => void)(request.logic, request);
+          }),
+        },
+        'cluster.stop': { actions: enqueueActions(({ event, enqueue }) => enqueue.stopChild(event.id)) },
+      },
+    });
+    this.root = createActor(rootLogic, { clock: this.clock, id: 'cluster' }) as unknown as Actor<AnyActorLogic>;
+  }
+
+  /** Starts the system: network, Master and Workers now; applications and faults at their times. */
+  start(): this {
+    if (this.started) return this;
+    this.started = true;
+    const { scenario } = this;
+    this.root.start();
+    this.spawn({ logic: networkLogic, id: NETWORK_SYSTEM_ID, systemId: NETWORK_SYSTEM_ID, input: { clock: this.clock, latencyMs: scenario.networkLatencyMs, newId: seededIds(this.seed), observer: this.trace } });
+    this.spawn({ logic: masterMachine.provide({ actors: { ticker: tickerLogic } }), id: MASTER_ADDRESS, systemId: MASTER_ADDRESS, input: { address: MASTER_ADDRESS, conf: scenario.clusterConf } });
+    const workerLogic = this.workerLogic();
+    for (const worker of scenario.workers) {
+      const fuzz = new SeededRandom(this.seed, 'worker-registration-fuzz', worker.index).next() + 0.5;
+      this.spawn({
+        logic: workerLogic,
+        id: workerAddress(worker),
+        systemId: workerAddress(worker),
+        input: {
+          address: workerAddress(worker),
+          workerId: sparkWorkerId(scenario.startTimeMs, worker.host, worker.port),
+          host: worker.host,
+          port: worker.port,
+          cores: worker.cores,
+          memory: worker.memoryMb,
+          masterAddress: MASTER_ADDRESS,
+          conf: scenario.clusterConf,
+          registrationRetryFuzzMultiplier: fuzz,
+        },
+      });
+    }
+    const driverLogic = createDriverProcess({
+      appClient: appClientMachine,
+      schedulerBackend: schedulerBackendMachine.provide({ actors: { ticker: tickerLogic } }),
+      heartbeatReceiver: heartbeatReceiverMachine.provide({ actors: { ticker: tickerLogic } }),
+      dagScheduler: dagSchedulerMachine,
+    });
+    for (const app of scenario.applications) {
+      this.clock.setTimeout(() => {
+        this.spawn({
+          logic: driverLogic,
+          id: driverProcessName(app),
+          systemId: driverAddress(app, ENDPOINT.SparkContext),
+          input: {
+            process: driverProcessName(app),
+            masterAddress: MASTER_ADDRESS,
+            appDescription: applicationDescription(app),
+            conf: app.conf,
+            jobs: this.workload.plan(app.index),
+            stopWhenDone: app.stopWhenDone,
+          },
+        });
+      }, app.submitAtMs);
+    }
+    this.faults.schedule();
+    return this;
+  }
+
+  /**
+   * Runs until every application has finished (then `DRAIN_MS` more) or until `untilMs` after the
+   * start (default: the scenario's stopAt), whichever comes first.
+   */
+  run(untilMs = this.scenario.stopAtMs): RunResult {
+    this.start();
+    const stopAt = this.scenario.startTimeMs + Math.min(untilMs, this.scenario.stopAtMs);
+    this.clock.runUntil(stopAt, { stop: () => this.allApplicationsFinished() });
+    const completed = this.allApplicationsFinished();
+    if (completed) this.clock.runUntil(Math.min(stopAt, this.clock.now() + DRAIN_MS));
+    return { outcome: completed ? 'completed' : 'stopped', simulatedMs: this.clock.now() - this.scenario.startTimeMs };
+  }
+
+  /** Every application was submitted and its AppClient has stopped or is dead. */
+  allApplicationsFinished(): boolean {
+    return this.scenario.applications.every((app) => {
+      const client = this.actor(driverAddress(app, ENDPOINT.AppClient));
+      return client !== undefined && client.getSnapshot().status === 'done';
+    });
+  }
+
+  /** An actor by system id (read-only use: snapshots for projections, never for decisions). */
+  actor(systemId: string): AnyActorRef | undefined {
+    return this.root.system.get(systemId) as AnyActorRef | undefined;
+  }
+
+  /** Sends a control event to the network (faults). */
+  network(event: NetworkControl): void {
+    this.actor(NETWORK_SYSTEM_ID)?.send(event);
+  }
+
+  /** Stops a top-level process actor (a crashed worker). */
+  stopProcess(id: string): void {
+    this.root.send({ type: 'cluster.stop', id });
+  }
+
+  /** The application's id as its AppClient learnt it from the Master. */
+  appId(appIndex: number): string | undefined {
+    const app = this.scenario.applications[appIndex];
+    if (!app) return undefined;
+    const client = this.actor(driverAddress(app, ENDPOINT.AppClient));
+    return (client?.getSnapshot().context as { appId?: string } | undefined)?.appId;
+  }
+
+  /** The process actor of an executor, found through the worker that runs it. */
+  executorProcessActor(appId: string, execId: number): { worker: WorkerSpec; process: AnyActorRef } | undefined {
+    for (const worker of this.scenario.workers) {
+      const runner = this.actor(workerAddress(worker))?.getSnapshot().children?.[`${appId}/${execId}`] as AnyActorRef | undefined;
+      const process = runner?.getSnapshot().children?.['process'] as AnyActorRef | undefined;
+      if (process) return { worker, process };
+    }
+    return undefined;
+  }
+
+  private spawn(request: SpawnRequest): void {
+    const key = `${request.id}#${this.spawnRequests.size}`;
+    this.spawnRequests.set(key, request);
+    this.root.send({ type: 'cluster.spawn', key });
+  }
+
+  private workerLogic(): AnyActorLogic {
+    const backendByDriver = new Map<string, AnyActorLogic>();
+    for (const app of this.scenario.applications) {
+      const taskWork = createTaskWork({ clock: this.clock, outcome: (task) => this.workload.outcome(app.index, task) });
+      backendByDriver.set(
+        driverAddress(app, ENDPOINT.CoarseGrainedScheduler),
+        executorBackendMachine.provide({ actors: { ticker: tickerLogic, taskRunner: taskRunnerMachine.provide({ actors: { taskWork } }) } }),
+      );
+    }
+    const confByDriver = new Map<string, ResolvedConf>(this.scenario.applications.map((app) => [driverAddress(app, ENDPOINT.CoarseGrainedScheduler), app.conf]));
+    const executorProcessLogic = createExecutorProcess({
+      takeLaunchFailure: (workerId) => this.faults.takeLaunchFailure(workerId),
+      appConf: (driverUrl) => confByDriver.get(driverUrl)!,
+      heartbeatJitter: (appId, execId) => new SeededRandom(this.seed, 'heartbeat-jitter', appId, execId).next(),
+      jvmStartupMs: EXECUTOR_JVM_STARTUP_MS,
+      executorBackendFor: (driverUrl) => backendByDriver.get(driverUrl)!,
+    });
+    return workerMachine.provide({
+      actors: { ticker: tickerLogic, executorRunner: executorRunnerMachine.provide({ actors: { executorProcess: executorProcessLogic } }) },
+    });
+  }
+}
+
+export function createCluster(scenario: Scenario, options: ClusterOptions = {}): Cluster {
+  return new Cluster(scenario, options);
+}
+
+export { executorProcess };

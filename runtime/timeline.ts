@@ -1,0 +1,41 @@
+/**
+ * The readable timeline of a run: one line per control-plane message delivered (or lost) and per
+ * fault, in simulated time. Per-task and periodic traffic (task launches, status updates,
+ * heartbeats) is left out unless asked for: it is counted in the report instead.
+ */
+import type { TraceEntry } from './trace.js';
+
+/** Message types that repeat per task or per period; shown only with `verbose`. */
+export const ROUTINE_MESSAGES: ReadonlySet<string> = new Set([
+  'Heartbeat', 'HeartbeatResponse', 'WorkerHeartbeat', 'LaunchTask', 'StatusUpdate',
+]);
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(3)}s`.padStart(10);
+
+function describe(message: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(message)) {
+    if (key === 'type' || value === undefined) continue;
+    if (key === 'reason' && value && typeof value === 'object') {
+      parts.push(`reason=${JSON.stringify(value)}`);
+      continue;
+    }
+    if (typeof value === 'object') continue;
+    parts.push(`${key}=${typeof value === 'string' && /\s/.test(value) ? JSON.stringify(value) : String(value)}`);
+  }
+  return parts.join(' ');
+}
+
+export function timelineLines(entries: readonly TraceEntry[], options: { verbose?: boolean } = {}): string[] {
+  const lines: string[] = [];
+  for (const entry of entries) {
+    if (entry.kind === 'fault') {
+      lines.push(`${seconds(entry.atMs)}  FAULT ${entry.fault} ${entry.target}: ${entry.detail}`);
+      continue;
+    }
+    if (!options.verbose && ROUTINE_MESSAGES.has(entry.type)) continue;
+    const fate = entry.outcome === 'delivered' ? '' : ` [${entry.outcome}${entry.detail ? `: ${entry.detail}` : ''}]`;
+    lines.push(`${seconds(entry.atMs)}  ${entry.from} -> ${entry.to}  ${entry.type} ${describe(entry.message as Record<string, unknown>)}${fate}`.trimEnd());
+  }
+  return lines;
+}
