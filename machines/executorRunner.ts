@@ -10,7 +10,7 @@
  * exit code), KILLED (with the terminated process's exit code) or FAILED; or only FAILED when the
  * process could not be started.
  */
-import { assign, sendParent, sendTo, setup, spawnChild, fromCallback, type EventObject } from 'xstate';
+import { assign, sendParent, sendTo, setup, spawnChild, fromCallback, type AnyActorLogic, type EventObject } from 'xstate';
 import type { Address, ApplicationDescription, ExecutorStateChanged, ProcessExited, ProcessStartFailed, ProcessStarted, RunnerKill } from './protocol.js';
 import type { ExecutorState } from './states.js';
 
@@ -32,7 +32,7 @@ export interface ExecutorRunnerContext extends ExecutorRunnerInput {
 export type ExecutorRunnerEvent = RunnerKill | ProcessStarted | ProcessStartFailed | ProcessExited;
 
 /** Placeholder for the executor process; the runtime provides the stand-in JVM (actors/executorProcess.ts). */
-export const executorProcessPlaceholder = fromCallback<EventObject, Omit<ExecutorRunnerInput, 'workerAddress'>>(() => undefined);
+export const executorProcessPlaceholder: AnyActorLogic = fromCallback<EventObject, Omit<ExecutorRunnerInput, 'workerAddress'>>(() => undefined);
 
 const fullId = (c: ExecutorRunnerInput) => `${c.appId}/${c.execId}`;
 
@@ -64,7 +64,7 @@ export const executorRunnerMachine = setup({
       description: 'fetchAndRunExecutor: build the command and start the process (ExecutorRunner.start).',
       entry: spawnChild('executorProcess', {
         id: 'process',
-        input: ({ context }) => ({ appId: context.appId, execId: context.execId, cores: context.cores, memory: context.memory, host: context.host, workerId: context.workerId, appDesc: context.appDesc }),
+        input: ({ context }: { context: ExecutorRunnerContext }) => ({ appId: context.appId, execId: context.execId, cores: context.cores, memory: context.memory, host: context.host, workerId: context.workerId, appDesc: context.appDesc }),
       }),
       on: {
         'process.started': {

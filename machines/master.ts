@@ -203,6 +203,7 @@ function removeWorker(ctx: MasterContext, worker: WorkerInfo, msg: string, out: 
     if (!app || !exec) continue;
     out.push({ to: app.driver, message: { type: 'ExecutorUpdated', id: exec.id, state: 'LOST', message: `worker lost: ${msg}`, workerHost: worker.host } });
     exec.state = 'LOST';
+    exec.message = `worker lost: ${msg}`;
     removeExecutorFromApp(app, exec);
   }
   worker.executors = [];
@@ -417,7 +418,7 @@ export const masterMachine = setup({
   }),
   entry: spawnChild('ticker', {
     id: 'CheckForWorkerTimeOut',
-    input: ({ context }) => ({ event: { type: 'CheckForWorkerTimeOut' }, initialDelayMs: 0, periodMs: context.workerTimeoutMs }),
+    input: ({ context }: { context: MasterContext }) => ({ event: { type: 'CheckForWorkerTimeOut' }, initialDelayMs: 0, periodMs: context.workerTimeoutMs }),
   }),
   initial: 'STANDBY',
   states: {

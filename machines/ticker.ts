@@ -8,7 +8,7 @@
  * The placeholder below does nothing: in pure tests the test sends the ticks. The runtime
  * provides the real ticker (actors/ticker.ts), driven by the system clock.
  */
-import { fromCallback, type EventObject } from 'xstate';
+import { fromCallback, type AnyActorLogic, type EventObject } from 'xstate';
 
 export interface TickerInput {
   /** The event sent to the parent on every tick, by Spark's name. */
@@ -19,4 +19,5 @@ export interface TickerInput {
   periodMs: number;
 }
 
-export const tickerPlaceholder = fromCallback<EventObject, TickerInput>(() => undefined);
+/** Typed as any logic: it is a slot the runtime fills with `.provide()`. */
+export const tickerPlaceholder: AnyActorLogic = fromCallback<EventObject, TickerInput>(() => undefined);

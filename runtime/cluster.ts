@@ -7,17 +7,12 @@ import { createActor, enqueueActions, setup, type AnyActorLogic, type AnyActorRe
 import { networkLogic, type NetworkControl } from '../actors/network.js';
 import { tickerLogic } from '../actors/ticker.js';
 import { createExecutorProcess } from '../actors/executorProcess.js';
-import { createTaskWork } from '../actors/taskWork.js';
 import { createDriverProcess } from '../actors/driverProcess.js';
 import { appClientMachine } from '../machines/appClient.js';
 import { masterMachine } from '../machines/master.js';
 import { workerMachine } from '../machines/worker.js';
 import { executorRunnerMachine } from '../machines/executorRunner.js';
-import { schedulerBackendMachine } from '../machines/schedulerBackend.js';
-import { heartbeatReceiverMachine } from '../machines/heartbeatReceiver.js';
-import { dagSchedulerMachine } from '../machines/dagScheduler.js';
-import { executorBackendMachine } from '../machines/executorBackend.js';
-import { taskRunnerMachine } from '../machines/task.js';
+import { inertEndpoint } from '../actors/standIns.js';
 import { ENDPOINT, endpointAddress, executorProcess, workerId as sparkWorkerId } from '../machines/ids.js';
 import { NETWORK_SYSTEM_ID } from '../machines/rpc.js';
 import type { ApplicationDescription } from '../machines/protocol.js';
@@ -137,9 +132,9 @@ export class Cluster {
     }
     const driverLogic = createDriverProcess({
       appClient: appClientMachine,
-      schedulerBackend: schedulerBackendMachine.provide({ actors: { ticker: tickerLogic } }),
-      heartbeatReceiver: heartbeatReceiverMachine.provide({ actors: { ticker: tickerLogic } }),
-      dagScheduler: dagSchedulerMachine,
+      schedulerBackend: inertEndpoint,
+      heartbeatReceiver: inertEndpoint,
+      dagScheduler: inertEndpoint,
     });
     for (const app of scenario.applications) {
       this.clock.setTimeout(() => {
@@ -225,11 +220,7 @@ export class Cluster {
   private workerLogic(): AnyActorLogic {
     const backendByDriver = new Map<string, AnyActorLogic>();
     for (const app of this.scenario.applications) {
-      const taskWork = createTaskWork({ clock: this.clock, outcome: (task) => this.workload.outcome(app.index, task) });
-      backendByDriver.set(
-        driverAddress(app, ENDPOINT.CoarseGrainedScheduler),
-        executorBackendMachine.provide({ actors: { ticker: tickerLogic, taskRunner: taskRunnerMachine.provide({ actors: { taskWork } }) } }),
-      );
+      backendByDriver.set(driverAddress(app, ENDPOINT.CoarseGrainedScheduler), inertEndpoint);
     }
     const confByDriver = new Map<string, ResolvedConf>(this.scenario.applications.map((app) => [driverAddress(app, ENDPOINT.CoarseGrainedScheduler), app.conf]));
     const executorProcessLogic = createExecutorProcess({

@@ -10,12 +10,15 @@ export const ROUTINE_MESSAGES: ReadonlySet<string> = new Set([
   'Heartbeat', 'HeartbeatResponse', 'WorkerHeartbeat', 'LaunchTask', 'StatusUpdate',
 ]);
 
+/** Fields that repeat the sender or receiver, or are constant: left out of a line. */
+const QUIET_FIELDS: ReadonlySet<string> = new Set(['masterUrl', 'masterAddress', 'masterWebUiUrl', 'workerWebUiUrl', 'worker', 'master', 'driver', 'executorRef', 'replyTo', 'rpId', 'logUrls', 'resourceProfileId']);
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)}s`.padStart(10);
 
 function describe(message: Record<string, unknown>): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(message)) {
-    if (key === 'type' || value === undefined) continue;
+    if (key === 'type' || value === undefined || QUIET_FIELDS.has(key)) continue;
     if (key === 'reason' && value && typeof value === 'object') {
       parts.push(`reason=${JSON.stringify(value)}`);
       continue;

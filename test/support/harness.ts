@@ -15,7 +15,7 @@ export interface Harness<T extends AnyStateMachine> {
   /** Events the machine sent to its parent, oldest first. */
   toParent: EventObject[];
   actor: AnyActorRef;
-  send(event: EventObject): void;
+  send(event: { type: string; [field: string]: unknown }): void;
   snapshot(): SnapshotFrom<T>;
   /** Removes and returns what was sent so far. */
   takeSent(): NetworkSend[];
@@ -53,7 +53,7 @@ export function startMachine<T extends AnyStateMachine>(
     sent,
     toParent,
     actor,
-    send: (event) => actor.send(event),
+    send: (event) => actor.send(event as never),
     snapshot: () => actor.getSnapshot() as SnapshotFrom<T>,
     takeSent: () => sent.splice(0),
     sentOf: (type) => sent.filter((e) => e.message.type === type) as never,
