@@ -43,7 +43,8 @@ export function startMachine<T extends AnyStateMachine>(
       spawnChild('network', { systemId: 'network' }),
       spawnChild('subject', { id: 'subject', systemId: options.systemId, input: options.input as never }),
     ],
-    on: { '*': { actions: ({ event }) => void toParent.push(event) } },
+    // XState's own notifications (xstate.done.actor.*) are not messages the machine sent.
+    on: { '*': { actions: ({ event }) => void (event.type.startsWith('xstate.') || toParent.push(event)) } },
   });
   const rootActor = createActor(root, { clock });
   rootActor.start();
