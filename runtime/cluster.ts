@@ -172,10 +172,17 @@ export class Cluster {
 
   /** Every application was submitted and its AppClient has stopped or is dead. */
   allApplicationsFinished(): boolean {
-    return this.scenario.applications.every((app) => {
-      const client = this.actor(driverAddress(app, ENDPOINT.AppClient));
-      return client !== undefined && client.getSnapshot().status === 'done';
-    });
+    return this.scenario.applications.every((app) => this.driverEndpoint(app.index, ENDPOINT.AppClient)?.getSnapshot().status === 'done');
+  }
+
+  /**
+   * A driver endpoint of an application, found through its driver process (an endpoint that
+   * reached a final state is no longer registered under its system id, but keeps its snapshot).
+   */
+  driverEndpoint(appIndex: number, endpoint: (typeof ENDPOINT)[keyof typeof ENDPOINT]): AnyActorRef | undefined {
+    const app = this.scenario.applications[appIndex];
+    if (!app) return undefined;
+    return this.actor(driverAddress(app, ENDPOINT.SparkContext))?.getSnapshot().children?.[endpoint] as AnyActorRef | undefined;
   }
 
   /** An actor by system id (read-only use: snapshots for projections, never for decisions). */
@@ -195,10 +202,7 @@ export class Cluster {
 
   /** The application's id as its AppClient learnt it from the Master. */
   appId(appIndex: number): string | undefined {
-    const app = this.scenario.applications[appIndex];
-    if (!app) return undefined;
-    const client = this.actor(driverAddress(app, ENDPOINT.AppClient));
-    return (client?.getSnapshot().context as { appId?: string } | undefined)?.appId;
+    return (this.driverEndpoint(appIndex, ENDPOINT.AppClient)?.getSnapshot().context as { appId?: string } | undefined)?.appId;
   }
 
   /** The process actor of an executor, found through the worker that runs it. */
