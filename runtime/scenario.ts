@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { z } from 'zod';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ConfError, parseSizeMb, parseTime, resolveConf, type RawConf, type ResolvedConf } from '../machines/conf.js';
 
 export const DEFAULT_START_TIME = '2026-01-01T00:00:00Z';
@@ -158,15 +159,15 @@ export function parseScenarioText(text: string, file: string): Scenario {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    const message = (e as Error).message;
-    const position = /position (\d+)/.exec(message);
-    if (position) {
-      const before = text.slice(0, Number(position[1]));
-      const line = before.split('\n').length;
-      const column = Number(position[1]) - before.lastIndexOf('\n');
-      throw new ScenarioError(file, '', `line ${line} column ${column}: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
-    }
-    throw new ScenarioError(file, '', `invalid JSON: ${message}`);
+    // JSON.parse does not always say where; jsonc-parser (strict: no comments, no trailing commas) does.
+    const errors: ParseError[] = [];
+    parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = errors[0];
+    if (!first) throw new ScenarioError(file, '', `invalid JSON: ${(e as Error).message.split('\n')[0]}`);
+    const before = text.slice(0, first.offset);
+    const line = before.split('\n').length;
+    const column = first.offset - before.lastIndexOf('\n');
+    throw new ScenarioError(file, '', `line ${line} column ${column}: invalid JSON (${printParseErrorCode(first.error)})`);
   }
   return parseScenario(json, file);
 }
