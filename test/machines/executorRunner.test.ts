@@ -63,6 +63,6 @@ describe('ExecutorRunner', () => {
     h.send({ type: 'process.exited', exitCode: 0 });
     h.send({ type: 'runner.kill' });
     h.send({ type: 'process.exited', exitCode: 9 });
-    expect(h.toParent.map((e) => (e as { state: string }).state)).toEqual(['RUNNING', 'EXITED']);
+    expect(h.toParent.map((e) => (e as unknown as { state: string }).state)).toEqual(['RUNNING', 'EXITED']);
   });
 });

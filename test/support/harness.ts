@@ -15,7 +15,7 @@ export interface Harness<T extends AnyStateMachine> {
   /** Events the machine sent to its parent, oldest first. */
   toParent: EventObject[];
   actor: AnyActorRef;
-  send(event: { type: string; [field: string]: unknown }): void;
+  send<E extends { type: string }>(event: E): void;
   snapshot(): SnapshotFrom<T>;
   /** Removes and returns what was sent so far. */
   takeSent(): NetworkSend[];
