@@ -233,6 +233,8 @@ export interface JobFailed { type: 'JobFailed'; jobId: number; exception: string
 export interface TaskRunnerStatusUpdate { type: 'taskRunner.statusUpdate'; taskId: number; state: TaskState; data: StatusUpdateData }
 /** TaskRunner.kill(interruptThread, reason). */
 export interface TaskRunnerKill { type: 'taskRunner.kill'; interruptThread: boolean; reason: string }
+/** A tick of the Executor's heartbeater (Executor.reportHeartBeat, scheduled at a fixed rate). */
+export interface ExecutorReportHeartBeat { type: 'executor.reportHeartBeat' }
 /** The simulated task body finished (actors layer -> TaskRunner). */
 export interface WorkSucceeded { type: 'work.succeeded' }
 /** The simulated task body threw. */
