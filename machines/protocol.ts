@@ -209,6 +209,9 @@ export interface SubmitTasks { type: 'taskScheduler.submitTasks'; taskSet: TaskS
 /** DAGScheduler -> TaskSchedulerImpl.killAllTaskAttempts/cancelTasks of a stage. */
 export interface CancelTasks { type: 'taskScheduler.cancelTasks'; stageId: number; reason: string }
 
+/** StandaloneDriverEndpoint's delayed removal of an executor whose connection closed (5.8). */
+export interface RemoveAfterDisconnect { type: 'backend.removeAfterDisconnect'; executorId: string }
+
 /** TaskInfo of a launched attempt (scheduler/TaskInfo.scala). */
 export interface TaskInfo { taskId: number; index: number; attemptNumber: number; partitionId: number; launchTime: number; executorId: string; host: string; speculative: boolean }
 /** TaskSchedulerImpl -> DAGScheduler (the DAGScheduler posts BeginEvent, CompletionEvent, TaskSetFailed, ExecutorAdded, ExecutorLost). */
