@@ -4,7 +4,7 @@
  * Executor.TaskRunner. Durations and failures are decided by the runtime (runtime/workload.ts);
  * this actor only keeps time on the system clock.
  */
-import { fromCallback } from 'xstate';
+import { fromCallback, type EventObject } from 'xstate';
 import type { TaskDescription, WorkFailed, WorkSucceeded } from '../machines/protocol.js';
 import type { SimClock } from '../machines/clock.js';
 
@@ -21,7 +21,7 @@ export interface TaskWorkEnvironment {
 }
 
 export function createTaskWork(env: TaskWorkEnvironment) {
-  return fromCallback<never, { taskDescription: TaskDescription }>(({ input, sendBack }) => {
+  return fromCallback<EventObject, { taskDescription: TaskDescription }>(({ input, sendBack }) => {
     const outcome = env.outcome(input.taskDescription);
     const timer = env.clock.setTimeout(() => {
       const done: WorkSucceeded | WorkFailed = outcome.failure ? { type: 'work.failed', ...outcome.failure } : { type: 'work.succeeded' };

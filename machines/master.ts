@@ -272,8 +272,9 @@ const onRegisterApplication: Handler<'RegisterApplication'> = (ctx, e, now, out)
 const onExecutorStateChanged: Handler<'ExecutorStateChanged'> = (ctx, e, now, out) => {
   const app = ctx.apps[e.appId];
   const exec = app?.executors[e.execId];
-  // "Got status update for unknown executor": normal for executors the Master killed itself.
-  if (!app || !exec) return;
+  // "Got status update for unknown executor": normal for executors the Master killed itself, and
+  // for every executor of a removed application (no longer in idToApp).
+  if (!app || !exec || isApplicationFinished(app.state)) return;
   const oldState = exec.state;
   exec.state = e.state;
   if (e.message !== undefined) exec.message = e.message;

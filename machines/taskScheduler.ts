@@ -262,7 +262,8 @@ export function cancelTasks(s: TaskSchedulerState, stageId: number, reason: stri
   for (const tsm of s.taskSets.filter((t) => t.taskSet.stageId === stageId)) {
     for (const taskId of tsm.running) {
       const info = s.tasks[taskId];
-      if (info) fx.push({ kind: 'kill', taskId, executorId: info.executorId, interruptThread: true, reason });
+      // DAGScheduler.failJobAndIndependentStages: interrupt only with spark.job.interruptOnCancel (default false).
+      if (info) fx.push({ kind: 'kill', taskId, executorId: info.executorId, interruptThread: false, reason });
     }
     tsm.isZombie = true;
     maybeFinishTaskSet(s, tsm);

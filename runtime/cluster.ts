@@ -12,7 +12,12 @@ import { appClientMachine } from '../machines/appClient.js';
 import { masterMachine } from '../machines/master.js';
 import { workerMachine } from '../machines/worker.js';
 import { executorRunnerMachine } from '../machines/executorRunner.js';
-import { inertEndpoint } from '../actors/standIns.js';
+import { createTaskWork } from '../actors/taskWork.js';
+import { schedulerBackendMachine } from '../machines/schedulerBackend.js';
+import { heartbeatReceiverMachine } from '../machines/heartbeatReceiver.js';
+import { dagSchedulerMachine } from '../machines/dagScheduler.js';
+import { executorBackendMachine } from '../machines/executorBackend.js';
+import { taskRunnerMachine } from '../machines/task.js';
 import { ENDPOINT, endpointAddress, executorProcess, workerId as sparkWorkerId } from '../machines/ids.js';
 import { NETWORK_SYSTEM_ID } from '../machines/rpc.js';
 import type { ApplicationDescription } from '../machines/protocol.js';
@@ -132,9 +137,9 @@ export class Cluster {
     }
     const driverLogic = createDriverProcess({
       appClient: appClientMachine,
-      schedulerBackend: inertEndpoint,
-      heartbeatReceiver: inertEndpoint,
-      dagScheduler: inertEndpoint,
+      schedulerBackend: schedulerBackendMachine.provide({ actors: { ticker: tickerLogic } }),
+      heartbeatReceiver: heartbeatReceiverMachine.provide({ actors: { ticker: tickerLogic } }),
+      dagScheduler: dagSchedulerMachine,
     });
     for (const app of scenario.applications) {
       this.clock.setTimeout(() => {
@@ -224,7 +229,11 @@ export class Cluster {
   private workerLogic(): AnyActorLogic {
     const backendByDriver = new Map<string, AnyActorLogic>();
     for (const app of this.scenario.applications) {
-      backendByDriver.set(driverAddress(app, ENDPOINT.CoarseGrainedScheduler), inertEndpoint);
+      const taskWork = createTaskWork({ clock: this.clock, outcome: (task) => this.workload.outcome(app.index, task) });
+      backendByDriver.set(
+        driverAddress(app, ENDPOINT.CoarseGrainedScheduler),
+        executorBackendMachine.provide({ actors: { ticker: tickerLogic, taskRunner: taskRunnerMachine.provide({ actors: { taskWork } }) } }),
+      );
     }
     const confByDriver = new Map<string, ResolvedConf>(this.scenario.applications.map((app) => [driverAddress(app, ENDPOINT.CoarseGrainedScheduler), app.conf]));
     const executorProcessLogic = createExecutorProcess({

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { z } from 'zod';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { validateHeartbeatConf } from '../machines/heartbeatReceiver.js';
 import { ConfError, parseSizeMb, parseTime, resolveConf, type RawConf, type ResolvedConf } from '../machines/conf.js';
 
 export const DEFAULT_START_TIME = '2026-01-01T00:00:00Z';
@@ -227,7 +228,11 @@ function normalise(data: Parsed, file: string): Scenario {
       return { index: j, submitAtMs: ms(job.submitAt), stages: job.stages.map((s) => ({ id: s.id, tasks: s.tasks, parents: s.parents, taskDuration: normaliseDuration(s.taskDuration, `${field}.jobs[${j}]`, fail) })) };
     });
     const rawConf = { ...data.conf, ...app.conf };
-    return { index, name: app.name, submitAtMs: ms(app.submitAt), rawConf, conf: resolve(rawConf, `${field}.conf`), jobs, stopWhenDone: app.stopWhenDone };
+    const conf = resolve(rawConf, `${field}.conf`);
+    // HeartbeatReceiver's constructor checks: SparkContext would not start.
+    const invalid = validateHeartbeatConf(conf);
+    if (invalid) fail(`${field}.conf.${invalid.split(' ')[0]}`, invalid);
+    return { index, name: app.name, submitAtMs: ms(app.submitAt), rawConf, conf, jobs, stopWhenDone: app.stopWhenDone };
   });
 
   const appIndex = (ref: string | number, field: string): number => {
