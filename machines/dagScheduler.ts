@@ -10,12 +10,13 @@
  * resubmission after executor loss (the scenario's tasks fetch no shuffle data), shared stages.
  */
 import { enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { nowOf } from './clock.js';
 import type { ResolvedConf } from './conf.js';
 import { ENDPOINT, siblingAddress } from './ids.js';
 import type { Address, DagExecutorAdded, DagExecutorLost, DagTaskEnded, DagTaskSetFailed, DagTaskStarted, SubmitJob } from './protocol.js';
 
 export interface StageInfo { id: number; jobId: number; numTasks: number; parents: number[]; state: 'waiting' | 'running' | 'done' | 'failed'; finishedPartitions: number[] }
-export interface JobInfo { jobId: number; replyTo: Address; stageIds: number[]; result: 'running' | 'succeeded' | 'failed'; failureReason?: string; attempts: number; failedAttempts: number }
+export interface JobInfo { jobId: number; replyTo: Address; stageIds: number[]; result: 'running' | 'succeeded' | 'failed'; failureReason?: string; attempts: number; failedAttempts: number; submissionTime: number; completionTime?: number }
 export interface DagSchedulerContext { address: Address; jobs: Record<number, JobInfo>; stages: Record<number, StageInfo> }
 export type DagSchedulerEvent = SubmitJob | DagTaskStarted | DagTaskEnded | DagTaskSetFailed | DagExecutorAdded | DagExecutorLost;
 
@@ -48,10 +49,10 @@ const jobOfStage = (c: DagSchedulerContext, stageId: number) => {
   return stage && job && job.result === 'running' ? { stage, job } : undefined;
 };
 
-const HANDLERS: { [E in DagSchedulerEvent['type']]: (c: DagSchedulerContext, e: Extract<DagSchedulerEvent, { type: E }>, out: Out[]) => void } = {
-  'dagScheduler.submitJob': (c, e, out) => {
+const HANDLERS: { [E in DagSchedulerEvent['type']]: (c: DagSchedulerContext, e: Extract<DagSchedulerEvent, { type: E }>, out: Out[], now: number) => void } = {
+  'dagScheduler.submitJob': (c, e, out, now) => {
     if (c.jobs[e.jobId]) return;
-    const job: JobInfo = { jobId: e.jobId, replyTo: e.replyTo, stageIds: e.stages.map((s) => s.id), result: 'running', attempts: 0, failedAttempts: 0 };
+    const job: JobInfo = { jobId: e.jobId, replyTo: e.replyTo, stageIds: e.stages.map((s) => s.id), result: 'running', attempts: 0, failedAttempts: 0, submissionTime: now };
     c.jobs[e.jobId] = job;
     for (const s of e.stages) c.stages[s.id] = { id: s.id, jobId: e.jobId, numTasks: s.numTasks, parents: s.parents, state: 'waiting', finishedPartitions: [] };
     submitReadyStages(c, job, out);
@@ -60,7 +61,7 @@ const HANDLERS: { [E in DagSchedulerEvent['type']]: (c: DagSchedulerContext, e: 
     const found = jobOfStage(c, e.stageId);
     if (found) found.job.attempts++;
   },
-  'dagScheduler.taskEnded': (c, e, out) => {
+  'dagScheduler.taskEnded': (c, e, out, now) => {
     const found = jobOfStage(c, e.stageId);
     if (!found) return;
     const { stage, job } = found;
@@ -75,12 +76,13 @@ const HANDLERS: { [E in DagSchedulerEvent['type']]: (c: DagSchedulerContext, e: 
     stage.state = 'done';
     if (job.stageIds.every((id) => c.stages[id]!.state === 'done')) {
       job.result = 'succeeded';
+      job.completionTime = now;
       out.push({ to: 'replyTo', replyTo: job.replyTo, event: { type: 'JobSucceeded', jobId: job.jobId } });
       return;
     }
     submitReadyStages(c, job, out);
   },
-  'dagScheduler.taskSetFailed': (c, e, out) => {
+  'dagScheduler.taskSetFailed': (c, e, out, now) => {
     const found = jobOfStage(c, e.stageId);
     if (!found) return;
     const { stage, job } = found;
@@ -95,6 +97,7 @@ const HANDLERS: { [E in DagSchedulerEvent['type']]: (c: DagSchedulerContext, e: 
     }
     job.result = 'failed';
     job.failureReason = failureReason;
+    job.completionTime = now;
     out.push({ to: 'replyTo', replyTo: job.replyTo, event: { type: 'JobFailed', jobId: job.jobId, exception: failureReason } });
   },
   'dagScheduler.executorAdded': () => undefined,
@@ -115,11 +118,11 @@ export const dagSchedulerMachine = setup({
     '*': {
       description: "DAGSchedulerEventProcessLoop: one event at a time (JobSubmitted, BeginEvent, CompletionEvent, TaskSetFailed, ExecutorAdded, ExecutorLost).",
       actions: enqueueActions(({ context, event, enqueue, system }) => {
-        const handler = HANDLERS[event.type] as ((c: DagSchedulerContext, e: DagSchedulerEvent, out: Out[]) => void) | undefined;
+        const handler = HANDLERS[event.type] as ((c: DagSchedulerContext, e: DagSchedulerEvent, out: Out[], now: number) => void) | undefined;
         if (!handler) return;
         const draft = structuredClone(context);
         const out: Out[] = [];
-        handler(draft, event, out);
+        handler(draft, event, out, nowOf(system));
         enqueue.assign(() => draft);
         for (const o of out) {
           const target = (o.to === 'backend' ? system.get(siblingAddress(context.address, ENDPOINT.CoarseGrainedScheduler)) : system.get(o.replyTo!)) as AnyActorRef | undefined;

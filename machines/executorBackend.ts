@@ -118,7 +118,8 @@ export const executorBackendMachine = setup({
               id: 'Heartbeater',
               input: ({ context }: { context: ExecutorBackendContext }) => ({
                 event: { type: 'executor.reportHeartBeat' },
-                initialDelayMs: context.heartbeatIntervalMs + context.heartbeatJitter * context.heartbeatIntervalMs,
+                // Heartbeater: initialDelay = intervalMs + (random * intervalMs).asInstanceOf[Int].
+                initialDelayMs: context.heartbeatIntervalMs + Math.floor(context.heartbeatJitter * context.heartbeatIntervalMs),
                 periodMs: context.heartbeatIntervalMs,
               }),
             }),

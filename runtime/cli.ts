@@ -10,7 +10,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { parseTime } from '../machines/conf.js';
 import { createCluster } from './cluster.js';
 import { checkInvariants } from './invariants.js';
-import { buildReport, summaryLines } from './report.js';
+import { buildReport, driverEvents, summaryLines } from './report.js';
 import { loadScenario, ScenarioError } from './scenario.js';
 import { timelineLines } from './timeline.js';
 
@@ -57,7 +57,7 @@ function run(file: string | undefined, options: RunOptions, out: (text: string) 
       `spark-statecharts: scenario "${scenario.name}", seed ${cluster.seed}`,
       ...scenario.warnings.map((w) => `warning: ${w}`),
       '',
-      ...timelineLines(cluster.trace.entries, { verbose: options.verbose ?? false }),
+      ...timelineLines(cluster.trace.entries, { verbose: options.verbose ?? false, driverEvents: driverEvents(cluster) }),
       '',
       ...summaryLines(report),
     ];

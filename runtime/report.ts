@@ -5,8 +5,11 @@
  */
 import type { MasterContext, ExecutorDesc } from '../machines/master.js';
 import { ENDPOINT } from '../machines/ids.js';
+import { jobSummaries, type DagSchedulerContext, type JobSummary } from '../machines/dagScheduler.js';
+import type { SchedulerBackendContext } from '../machines/schedulerBackend.js';
 import { MASTER_ADDRESS, type Cluster, type RunResult, workerAddress } from './cluster.js';
 import type { TraceMessage } from './trace.js';
+import type { DriverEvent } from './timeline.js';
 
 export interface ExecutorReport {
   id: number;
@@ -16,6 +19,8 @@ export interface ExecutorReport {
   state: string;
   exitCode: number | null;
   launchedAtMs: number | null;
+  /** When the driver registered the executor (RegisterExecutor). */
+  registeredAtMs: number | null;
   removedAtMs: number | null;
   removedReason: string | null;
 }
@@ -26,6 +31,7 @@ export interface ApplicationReport {
   state: string | null;
   retryCount: number | null;
   executors: ExecutorReport[];
+  jobs: JobSummary[];
 }
 
 export interface WorkerReport {
@@ -72,8 +78,14 @@ function executorTimes(messages: readonly TraceMessage[]): Map<string, { launche
 export function buildReport(cluster: Cluster, result: RunResult): Report {
   const master = cluster.actor(MASTER_ADDRESS)?.getSnapshot().context as MasterContext | undefined;
   const times = executorTimes(cluster.trace.messages());
+  const start = cluster.scenario.startTimeMs;
   const applications = cluster.scenario.applications.map((spec): ApplicationReport => {
     const id = cluster.appId(spec.index) ?? null;
+    const backend = cluster.driverEndpoint(spec.index, ENDPOINT.CoarseGrainedScheduler)?.getSnapshot().context as SchedulerBackendContext | undefined;
+    const dag = cluster.driverEndpoint(spec.index, ENDPOINT.DAGScheduler)?.getSnapshot().context as DagSchedulerContext | undefined;
+    const driverView = new Map<string, { registrationTs: number; removedReason?: string }>();
+    for (const e of Object.values(backend?.executors ?? {})) driverView.set(e.executorId, { registrationTs: e.registrationTs });
+    for (const e of backend?.removed ?? []) driverView.set(e.executorId, { registrationTs: e.registrationTs, removedReason: e.removedReason });
     const app = id !== null ? master?.apps[id] : undefined;
     const executors: ExecutorDesc[] = app ? [...app.removedExecutors, ...Object.values(app.executors)].sort((a, b) => a.id - b.id) : [];
     return {
@@ -83,6 +95,7 @@ export function buildReport(cluster: Cluster, result: RunResult): Report {
       retryCount: app?.retryCount ?? null,
       executors: executors.map((e) => {
         const t = times.get(`${e.appId}/${e.id}`);
+        const driver = driverView.get(String(e.id));
         return {
           id: e.id,
           workerId: e.workerId,
@@ -91,10 +104,13 @@ export function buildReport(cluster: Cluster, result: RunResult): Report {
           state: e.state,
           exitCode: e.exitStatus ?? null,
           launchedAtMs: t?.launchedAtMs ?? null,
+          registeredAtMs: driver ? driver.registrationTs - start : null,
           removedAtMs: t?.removedAtMs ?? null,
-          removedReason: e.message ?? null,
+          // The driver's loss reason (ExecutorLossReason text) where it has one, else the Master's message.
+          removedReason: driver?.removedReason ?? e.message ?? null,
         };
       }),
+      jobs: dag ? jobSummaries(dag) : [],
     };
   });
   const workers = cluster.scenario.workers.map((spec): WorkerReport => {
@@ -121,6 +137,9 @@ export function summaryLines(report: Report): string[] {
     for (const e of app.executors) byState.set(e.state, (byState.get(e.state) ?? 0) + 1);
     const states = [...byState].map(([s, n]) => `${n} ${s}`).join(', ');
     lines.push(`application ${app.name} (${app.id ?? 'never registered'}): ${app.state ?? 'unknown to the Master'}, retry count ${app.retryCount ?? '-'}, ${app.executors.length} executor(s)${states ? `: ${states}` : ''}`);
+    for (const job of app.jobs) {
+      lines.push(`  job ${job.id}: ${job.result}, ${job.tasks} tasks, ${job.attempts} attempts, ${job.failedAttempts} failed${job.failureReason ? `: ${job.failureReason.split('\n')[0]}` : ''}`);
+    }
   }
   for (const w of report.workers) {
     lines.push(`worker ${w.id}: ${w.state ?? 'unknown to the Master'}, ${w.coresUsed ?? '-'}/${w.cores} cores and ${w.memoryUsedMb ?? '-'}/${w.memoryMb} MB used`);
@@ -131,3 +150,20 @@ export function summaryLines(report: Report): string[] {
 }
 
 export { ENDPOINT };
+
+/** Driver-side events for the timeline: executor removals (with Spark's loss reason) and job ends. */
+export function driverEvents(cluster: Cluster): DriverEvent[] {
+  const start = cluster.scenario.startTimeMs;
+  const events: DriverEvent[] = [];
+  for (const spec of cluster.scenario.applications) {
+    const process = `driver-${spec.index}`;
+    const backend = cluster.driverEndpoint(spec.index, ENDPOINT.CoarseGrainedScheduler)?.getSnapshot().context as SchedulerBackendContext | undefined;
+    for (const e of backend?.removed ?? []) events.push({ atMs: e.removedTs - start, process, text: `executor ${e.executorId} removed: ${e.removedReason}` });
+    const dag = cluster.driverEndpoint(spec.index, ENDPOINT.DAGScheduler)?.getSnapshot().context as DagSchedulerContext | undefined;
+    for (const job of Object.values(dag?.jobs ?? {})) {
+      if (job.completionTime === undefined) continue;
+      events.push({ atMs: job.completionTime - start, process, text: job.result === 'succeeded' ? `job ${job.jobId} succeeded` : `job ${job.jobId} failed: ${(job.failureReason ?? '').split('\n')[0]}` });
+    }
+  }
+  return events;
+}

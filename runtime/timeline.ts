@@ -29,9 +29,21 @@ function describe(message: Record<string, unknown>): string {
   return parts.join(' ');
 }
 
-export function timelineLines(entries: readonly TraceEntry[], options: { verbose?: boolean } = {}): string[] {
+/** A driver-side event read from the driver's snapshots (calls inside the driver are not messages). */
+export interface DriverEvent { atMs: number; process: string; text: string }
+
+export function timelineLines(entries: readonly TraceEntry[], options: { verbose?: boolean; driverEvents?: readonly DriverEvent[] } = {}): string[] {
   const lines: string[] = [];
+  const driverEvents = [...(options.driverEvents ?? [])].sort((a, b) => a.atMs - b.atMs);
+  let next = 0;
+  const flushDriverEvents = (untilMs: number) => {
+    while (next < driverEvents.length && driverEvents[next]!.atMs <= untilMs) {
+      const d = driverEvents[next++]!;
+      lines.push(`${seconds(d.atMs)}  ${d.process}  ${d.text}`);
+    }
+  };
   for (const entry of entries) {
+    flushDriverEvents(entry.atMs);
     if (entry.kind === 'fault') {
       lines.push(`${seconds(entry.atMs)}  FAULT ${entry.fault} ${entry.target}: ${entry.detail}`);
       continue;
@@ -40,5 +52,6 @@ export function timelineLines(entries: readonly TraceEntry[], options: { verbose
     const fate = entry.outcome === 'delivered' ? '' : ` [${entry.outcome}${entry.detail ? `: ${entry.detail}` : ''}]`;
     lines.push(`${seconds(entry.atMs)}  ${entry.from} -> ${entry.to}  ${entry.type} ${describe(entry.message as Record<string, unknown>)}${fate}`.trimEnd());
   }
+  flushDriverEvents(Number.POSITIVE_INFINITY);
   return lines;
 }
