@@ -3,7 +3,7 @@
  * under a recording parent, so a pure machine test can send Spark's messages and read the next
  * state, the context, the messages it sent through the network and the events it sent its parent.
  */
-import { createActor, fromCallback, setup, spawnChild, type AnyActorRef, type AnyStateMachine, type EventObject, type SnapshotFrom, type InputFrom } from 'xstate';
+import { createActor, enqueueActions, fromCallback, setup, spawnChild, type AnyActorRef, type AnyStateMachine, type EventObject, type SnapshotFrom, type InputFrom } from 'xstate';
 import { VirtualClock } from '../../runtime/clock.js';
 import type { NetworkSend } from '../../machines/rpc.js';
 import type { RpcMessage } from '../../machines/protocol.js';
@@ -22,25 +22,35 @@ export interface Harness<T extends AnyStateMachine> {
   /** Messages of one type sent so far (not removed). */
   sentOf<K extends RpcMessage['type']>(type: K): Array<NetworkSend & { message: Extract<RpcMessage, { type: K }> }>;
   takeParent(): EventObject[];
+  /** Events received by each recording peer (same-process endpoints), oldest first. */
+  peers: Record<string, EventObject[]>;
 }
 
 export function startMachine<T extends AnyStateMachine>(
   logic: T,
-  options: { input: InputFrom<T>; systemId: string; startMs?: number },
+  options: { input: InputFrom<T>; systemId: string; startMs?: number; peers?: string[] },
 ): Harness<T> {
   const clock = new VirtualClock(options.startMs ?? 0);
   const sent: NetworkSend[] = [];
   const toParent: EventObject[] = [];
+  const peers: Record<string, EventObject[]> = Object.fromEntries((options.peers ?? []).map((p) => [p, []]));
+  const recorder = fromCallback<EventObject, { address: string }>(({ receive, input }) => {
+    receive((event) => void peers[input.address]!.push(event));
+  });
   const root = setup({
     actors: {
       network: fromCallback<EventObject>(({ receive }) => {
         receive((event) => sent.push(event as NetworkSend));
       }),
       subject: logic as AnyStateMachine,
+      recorder,
     },
   }).createMachine({
     entry: [
       spawnChild('network', { systemId: 'network' }),
+      enqueueActions(({ enqueue }) => {
+        for (const address of options.peers ?? []) enqueue.spawnChild('recorder', { id: address, systemId: address, input: { address } });
+      }),
       spawnChild('subject', { id: 'subject', systemId: options.systemId, input: options.input as never }),
     ],
     // XState's own notifications (xstate.done.actor.*) are not messages the machine sent.
@@ -59,5 +69,6 @@ export function startMachine<T extends AnyStateMachine>(
     takeSent: () => sent.splice(0),
     sentOf: (type) => sent.filter((e) => e.message.type === type) as never,
     takeParent: () => toParent.splice(0),
+    peers,
   };
 }
