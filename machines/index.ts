@@ -15,3 +15,9 @@ export { scheduleExecutorsOnWorkers, type AppDemand, type UsableWorker } from '.
 export { workerMachine, coresFree, memoryFree, type WorkerContext, type WorkerInput, type WorkerEvent } from './worker.js';
 export { executorRunnerMachine, executorProcessPlaceholder, type ExecutorRunnerContext, type ExecutorRunnerInput, type ExecutorRunnerEvent } from './executorRunner.js';
 export { appClientMachine, REGISTRATION_RETRIES, REGISTRATION_TIMEOUT_MS, type AppClientContext, type AppClientInput, type AppClientEvent } from './appClient.js';
+export { schedulerBackendMachine, standaloneLossReason, isExecutorActive, totalCoreCount, type SchedulerBackendContext, type SchedulerBackendInput, type SchedulerBackendEvent, type ExecutorData, type RemovedExecutor } from './schedulerBackend.js';
+export * as taskScheduler from './taskScheduler.js';
+export { dagSchedulerMachine, jobSummaries, type DagSchedulerContext, type DagSchedulerEvent, type JobInfo, type StageInfo, type JobSummary } from './dagScheduler.js';
+export { heartbeatReceiverMachine, validateHeartbeatConf, executorTimeoutMs, type HeartbeatReceiverContext, type HeartbeatReceiverInput, type HeartbeatReceiverEvent } from './heartbeatReceiver.js';
+export { executorBackendMachine, KILL_MARK_TTL_MS, HEARTBEAT_FAILURE_EXIT_CODE, type ExecutorBackendContext, type ExecutorBackendInput, type ExecutorBackendEvent } from './executorBackend.js';
+export { taskRunnerMachine, taskWorkPlaceholder, type TaskRunnerInput, type TaskRunnerEvent } from './task.js';

@@ -2,7 +2,7 @@
 export { createCluster, Cluster, type ClusterOptions, type RunResult, MASTER_ADDRESS } from './cluster.js';
 export { parseScenario, parseScenarioText, loadScenario, ScenarioError, DEFAULT_START_TIME, FAULT_KINDS } from './scenario.js';
 export type { Scenario, ApplicationSpec, WorkerSpec, JobSpec, StageSpecInput, TaskDurationSpec, FaultSpec, PartitionEndpoint } from './scenario.js';
-export { buildReport, summaryLines, type Report, type ApplicationReport, type ExecutorReport, type WorkerReport } from './report.js';
+export { buildReport, driverEvents, summaryLines, type Report, type ApplicationReport, type ExecutorReport, type WorkerReport } from './report.js';
 export { checkInvariants } from './invariants.js';
 export { timelineLines } from './timeline.js';
 export { Trace, type TraceEntry, type TraceMessage, type TraceFault } from './trace.js';
