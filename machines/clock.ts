@@ -1,10 +1,7 @@
 import type { ActorSystem } from 'xstate';
 
-/** XState's Clock interface (not exported by xstate's entry point). */
-export interface Clock {
-  setTimeout(fn: (...args: any[]) => void, timeout: number): any;
-  clearTimeout(id: any): void;
-}
+/** XState's Clock interface (not exported by xstate's entry point under that name). */
+export type Clock = ActorSystem<any>['_clock'];
 
 /**
  * The clock every actor system of this project runs on: XState's Clock plus the current time.

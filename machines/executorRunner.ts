@@ -10,7 +10,7 @@
  * exit code), KILLED (with the terminated process's exit code) or FAILED; or only FAILED when the
  * process could not be started.
  */
-import { assign, sendParent, sendTo, setup, spawnChild, fromCallback, type AnyActorLogic, type EventObject } from 'xstate';
+import { assign, enqueueActions, sendParent, sendTo, setup, spawnChild, fromCallback, type AnyActorLogic, type EventObject } from 'xstate';
 import type { Address, ApplicationDescription, ExecutorStateChanged, ProcessExited, ProcessStartFailed, ProcessStarted, RunnerKill } from './protocol.js';
 import type { ExecutorState } from './states.js';
 
@@ -54,6 +54,12 @@ export const executorRunnerMachine = setup({
   actors: { executorProcess: executorProcessPlaceholder },
   actions: {
     destroyProcess: sendTo('process', { type: 'process.destroy' }),
+    /** state = EXITED; ExecutorStateChanged(EXITED, "Command exited with code N", N). */
+    reportExited: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'process.exited') return;
+      enqueue.assign({ exitCode: event.exitCode });
+      enqueue.sendParent(stateChanged(context, 'EXITED', `Command exited with code ${event.exitCode}`, event.exitCode));
+    }),
   },
 }).createMachine({
   id: 'ExecutorRunner',
@@ -80,10 +86,7 @@ export const executorRunnerMachine = setup({
         'process.exited': {
           target: 'EXITED',
           description: 'waitFor returned before the runner reported RUNNING: the process exited.',
-          actions: [
-            assign({ exitCode: ({ event }) => event.exitCode }),
-            sendParent(({ context, event }) => stateChanged(context, 'EXITED', `Command exited with code ${event.exitCode}`, event.exitCode)),
-          ],
+          actions: 'reportExited',
         },
         'runner.kill': { target: 'KILLED', actions: 'destroyProcess' },
       },
@@ -94,10 +97,7 @@ export const executorRunnerMachine = setup({
         'process.exited': {
           target: 'EXITED',
           description: 'waitFor returned: state = EXITED, ExecutorStateChanged(EXITED, "Command exited with code N", N).',
-          actions: [
-            assign({ exitCode: ({ event }) => event.exitCode }),
-            sendParent(({ context, event }) => stateChanged(context, 'EXITED', `Command exited with code ${event.exitCode}`, event.exitCode)),
-          ],
+          actions: 'reportExited',
         },
         'runner.kill': {
           target: 'KILLED',

@@ -33,16 +33,9 @@ export interface WorkerInput {
   registrationRetryFuzzMultiplier: number;
 }
 
-export interface WorkerContext {
-  address: Address;
-  workerId: string;
-  host: string;
-  port: number;
-  cores: number;
-  memory: number;
+export interface WorkerContext extends Omit<WorkerInput, 'conf' | 'registrationRetryFuzzMultiplier'> {
   coresUsed: number;
   memoryUsed: number;
-  masterAddress: Address;
   /** The master that registered this worker (activeMasterUrl); LaunchExecutor from another is ignored. */
   activeMasterUrl: Address | undefined;
   connected: boolean;
