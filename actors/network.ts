@@ -34,6 +34,8 @@ export type EnvelopeOutcome = 'delivered' | 'dropped' | 'dead-letter';
 export interface NetworkObserver {
   /** Called once per envelope when its fate is known, in the order fates are decided. */
   onEnvelope(envelope: Envelope, outcome: EnvelopeOutcome, atMs: number, detail?: string): void;
+  /** Called after a delivered envelope and everything it caused synchronously were processed. */
+  afterDelivery?(envelope: Envelope): void;
 }
 
 export type NetworkControl =
@@ -119,6 +121,7 @@ export const networkLogic = fromCallback<NetworkEvent, NetworkInput>(({ input, r
     } finally {
       currentCause = previous;
     }
+    observer.afterDelivery?.(env);
   };
 
   const hold = (process: string, held: Envelope[], env: Envelope) => {

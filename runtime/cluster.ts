@@ -27,6 +27,7 @@ import { SeededRandom, seededIds } from './random.js';
 import { Trace } from './trace.js';
 import { Workload } from './workload.js';
 import { FaultInjector } from './faults.js';
+import { InvariantViolation, violations } from './checkers.js';
 import type { ApplicationSpec, Scenario, WorkerSpec } from './scenario.js';
 
 export const MASTER_PROCESS = 'master';
@@ -41,12 +42,16 @@ export interface ClusterOptions {
   seed?: number;
   /** Keep every envelope in the trace (needed for the timeline and reports of executors); default true. */
   keepTrace?: boolean;
+  /** Check every invariant after each delivered message and stop at the first violation. */
+  checked?: boolean;
 }
 
 export interface RunResult {
   outcome: 'completed' | 'stopped';
   /** Simulated time since the scenario's start. */
   simulatedMs: number;
+  /** In checked mode, the first invariant violated (the run stopped there). */
+  violation?: InvariantViolation;
 }
 
 export const workerProcess = (worker: WorkerSpec) => worker.host;
@@ -78,12 +83,15 @@ export class Cluster {
   readonly seed: number;
   readonly workload: Workload;
   readonly faults: FaultInjector;
+  readonly checked: boolean;
   private readonly root: Actor<AnyActorLogic>;
   private readonly spawnRequests = new Map<string, SpawnRequest>();
   private started = false;
+  private violation: InvariantViolation | undefined;
 
   constructor(readonly scenario: Scenario, options: ClusterOptions = {}) {
     this.seed = options.seed ?? scenario.seed;
+    this.checked = options.checked ?? false;
     this.clock = new VirtualClock(scenario.startTimeMs);
     this.trace = new Trace({ keepEntries: options.keepTrace ?? true }, scenario.startTimeMs);
     this.workload = new Workload(scenario, this.seed);
@@ -113,7 +121,20 @@ export class Cluster {
     this.started = true;
     const { scenario } = this;
     this.root.start();
-    this.spawn({ logic: networkLogic, id: NETWORK_SYSTEM_ID, systemId: NETWORK_SYSTEM_ID, input: { clock: this.clock, latencyMs: scenario.networkLatencyMs, newId: seededIds(this.seed), observer: this.trace } });
+    const observer = this.checked
+      ? {
+          onEnvelope: this.trace.onEnvelope.bind(this.trace),
+          afterDelivery: (envelope: { type?: string; message: { type: string } }) => {
+            if (this.violation) return;
+            const found = violations(this);
+            if (found.length > 0) {
+              const [checker, ...detail] = found[0]!.split(': ');
+              this.violation = new InvariantViolation(checker!, this.clock.now() - scenario.startTimeMs, `${detail.join(': ')} (after ${envelope.message.type})`);
+            }
+          },
+        }
+      : this.trace;
+    this.spawn({ logic: networkLogic, id: NETWORK_SYSTEM_ID, systemId: NETWORK_SYSTEM_ID, input: { clock: this.clock, latencyMs: scenario.networkLatencyMs, newId: seededIds(this.seed), observer } });
     this.spawn({ logic: masterMachine.provide({ actors: { ticker: tickerLogic } }), id: MASTER_ADDRESS, systemId: MASTER_ADDRESS, input: { address: MASTER_ADDRESS, conf: scenario.clusterConf } });
     const workerLogic = this.workerLogic();
     for (const worker of scenario.workers) {
@@ -169,10 +190,15 @@ export class Cluster {
   run(untilMs = this.scenario.stopAtMs): RunResult {
     this.start();
     const stopAt = this.scenario.startTimeMs + Math.min(untilMs, this.scenario.stopAtMs);
-    this.clock.runUntil(stopAt, { stop: () => this.allApplicationsFinished() });
+    const stop = () => this.violation !== undefined;
+    this.clock.runUntil(stopAt, { stop: () => stop() || this.allApplicationsFinished() });
     const completed = this.allApplicationsFinished();
-    if (completed) this.clock.runUntil(Math.min(stopAt, this.clock.now() + DRAIN_MS));
-    return { outcome: completed ? 'completed' : 'stopped', simulatedMs: this.clock.now() - this.scenario.startTimeMs };
+    if (completed && !stop()) this.clock.runUntil(Math.min(stopAt, this.clock.now() + DRAIN_MS), { stop });
+    return {
+      outcome: completed ? 'completed' : 'stopped',
+      simulatedMs: this.clock.now() - this.scenario.startTimeMs,
+      ...(this.violation ? { violation: this.violation } : {}),
+    };
   }
 
   /** Every application was submitted and its AppClient has stopped or is dead. */

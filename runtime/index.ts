@@ -3,7 +3,7 @@ export { createCluster, Cluster, type ClusterOptions, type RunResult, MASTER_ADD
 export { parseScenario, parseScenarioText, loadScenario, ScenarioError, DEFAULT_START_TIME, FAULT_KINDS } from './scenario.js';
 export type { Scenario, ApplicationSpec, WorkerSpec, JobSpec, StageSpecInput, TaskDurationSpec, FaultSpec, PartitionEndpoint } from './scenario.js';
 export { buildReport, driverEvents, summaryLines, type Report, type ApplicationReport, type ExecutorReport, type WorkerReport } from './report.js';
-export { checkInvariants } from './invariants.js';
+export { checkInvariants, violations, traceViolations, CHECKERS, InvariantViolation, type Checker } from './checkers.js';
 export { timelineLines } from './timeline.js';
 export { Trace, type TraceEntry, type TraceMessage, type TraceFault } from './trace.js';
 export { VirtualClock, ClockBoundError } from './clock.js';

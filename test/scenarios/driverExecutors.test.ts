@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../runtime/cluster.js';
 import { buildReport } from '../../runtime/report.js';
-import { checkInvariants } from '../../runtime/invariants.js';
+import { checkInvariants } from '../../runtime/checkers.js';
 import { parseScenario } from '../../runtime/scenario.js';
 import type { MasterContext } from '../../machines/master.js';
 import type { SchedulerBackendContext } from '../../machines/schedulerBackend.js';

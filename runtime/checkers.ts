@@ -1,0 +1,133 @@
+/**
+ * Invariant checkers: Spark's safety rules and the model's bookkeeping agreements, evaluated on
+ * the actors' snapshots after every delivered message when a cluster runs in checked mode (and
+ * once at the end of every CLI run). Each has a name; a violation names it and says what broke.
+ */
+import { num } from '../machines/conf.js';
+import { ENDPOINT } from '../machines/ids.js';
+import type { MasterContext } from '../machines/master.js';
+import type { WorkerContext } from '../machines/worker.js';
+import type { SchedulerBackendContext } from '../machines/schedulerBackend.js';
+import type { HeartbeatReceiverContext } from '../machines/heartbeatReceiver.js';
+import type { Cluster } from './cluster.js';
+
+export interface Checker {
+  name: string;
+  /** Violations found now (empty when the invariant holds). */
+  check(cluster: Cluster): string[];
+}
+
+export class InvariantViolation extends Error {
+  override name = 'InvariantViolation';
+  constructor(readonly checker: string, readonly atMs: number, readonly detail: string) {
+    super(`${checker} at ${(atMs / 1000).toFixed(3)} s: ${detail}`);
+  }
+}
+
+const master = (c: Cluster) => c.actor('master/Master')?.getSnapshot().context as MasterContext | undefined;
+const liveWorkers = (c: Cluster) => c.scenario.workers
+  .map((w) => c.actor(`${w.host}/Worker`))
+  .filter((a) => a !== undefined && a.getSnapshot().status === 'active')
+  .map((a) => a!.getSnapshot().context as WorkerContext);
+const backends = (c: Cluster) => c.scenario.applications
+  .map((app) => ({ app, backend: c.driverEndpoint(app.index, ENDPOINT.CoarseGrainedScheduler)?.getSnapshot() }))
+  .filter((x) => x.backend !== undefined && x.backend.status === 'active')
+  .map(({ app, backend }) => ({ app, ctx: backend!.context as SchedulerBackendContext }));
+
+export const CHECKERS: readonly Checker[] = [
+  {
+    name: 'worker-resources',
+    check: (c) => liveWorkers(c).flatMap((w) => {
+      const cores = Object.values(w.executors).reduce((s, e) => s + e.cores, 0);
+      const memory = Object.values(w.executors).reduce((s, e) => s + e.memory, 0);
+      const out: string[] = [];
+      if (w.coresUsed !== cores || w.memoryUsed !== memory) out.push(`worker ${w.workerId} books ${w.coresUsed} cores / ${w.memoryUsed} MB used, its executors hold ${cores} / ${memory}`);
+      if (w.coresUsed > w.cores || w.memoryUsed > w.memory) out.push(`worker ${w.workerId} uses ${w.coresUsed}/${w.cores} cores, ${w.memoryUsed}/${w.memory} MB`);
+      return out;
+    }),
+  },
+  {
+    name: 'master-resources',
+    check: (c) => {
+      const m = master(c);
+      if (!m) return [];
+      return Object.values(m.workers).filter((w) => w.state === 'ALIVE').flatMap((w) => {
+        let cores = 0;
+        let memory = 0;
+        for (const id of w.executors) {
+          const slash = id.lastIndexOf('/');
+          const e = m.apps[id.slice(0, slash)]?.executors[Number(id.slice(slash + 1))];
+          cores += e?.cores ?? 0;
+          memory += e?.memory ?? 0;
+        }
+        const out: string[] = [];
+        if (w.coresUsed !== cores || w.memoryUsed !== memory) out.push(`the Master books ${w.coresUsed} cores / ${w.memoryUsed} MB on ${w.id}, its executors hold ${cores} / ${memory}`);
+        if (w.coresUsed > w.cores || w.memoryUsed > w.memory) out.push(`the Master over-allocated ${w.id}: ${w.coresUsed}/${w.cores} cores, ${w.memoryUsed}/${w.memory} MB`);
+        return out;
+      });
+    },
+  },
+  {
+    name: 'driver-free-cores',
+    check: (c) => backends(c).flatMap(({ app, ctx }) => Object.values(ctx.executors)
+      .filter((e) => e.freeCores < 0 || e.freeCores > e.totalCores)
+      .map((e) => `${app.name}: executor ${e.executorId} has ${e.freeCores} free of ${e.totalCores} cores`)),
+  },
+  {
+    name: 'no-task-on-removed-executor',
+    check: (c) => backends(c).flatMap(({ app, ctx }) => Object.entries(ctx.scheduler.executorRunningTasks)
+      .filter(([id, tasks]) => tasks.length > 0 && ctx.executors[id] === undefined)
+      .map(([id, tasks]) => `${app.name}: tasks ${tasks.join(', ')} run on executor ${id}, which the driver removed`)),
+  },
+  {
+    name: 'finished-task-set-has-no-running-attempts',
+    check: (c) => backends(c).flatMap(({ app, ctx }) => ctx.scheduler.taskSets
+      .filter((t) => t.running.length !== new Set(t.running).size || t.running.some((id) => ctx.scheduler.tasks[id] === undefined))
+      .map((t) => `${app.name}: task set ${t.key} lists attempts that are not running: ${t.running.join(', ')}`)),
+  },
+  {
+    name: 'heartbeat-tracking',
+    check: (c) => c.scenario.applications.flatMap((app) => {
+      const hr = c.driverEndpoint(app.index, ENDPOINT.HeartbeatReceiver)?.getSnapshot();
+      const backend = c.driverEndpoint(app.index, ENDPOINT.CoarseGrainedScheduler)?.getSnapshot();
+      if (!hr || !backend || hr.status !== 'active' || backend.status !== 'active') return [];
+      const tracked = Object.keys((hr.context as HeartbeatReceiverContext).executorLastSeen);
+      const registered = (backend.context as SchedulerBackendContext).executors;
+      return tracked.filter((id) => registered[id] === undefined).map((id) => `${app.name}: HeartbeatReceiver tracks executor ${id}, which the driver does not know`);
+    }),
+  },
+  {
+    name: 'retry-rule',
+    check: (c) => {
+      const m = master(c);
+      if (!m) return [];
+      const max = num(c.scenario.clusterConf, 'spark.deploy.maxExecutorRetries');
+      return Object.values(m.apps)
+        .filter((a) => a.state === 'FAILED' && (max < 0 || a.retryCount < max))
+        .map((a) => `application ${a.id} removed as FAILED with retry count ${a.retryCount} (spark.deploy.maxExecutorRetries ${max})`);
+    },
+  },
+];
+
+/** Every violation now, as "checker: detail". */
+export function violations(cluster: Cluster, checkers: readonly Checker[] = CHECKERS): string[] {
+  return checkers.flatMap((checker) => checker.check(cluster).map((detail) => `${checker.name}: ${detail}`));
+}
+
+/** Checks over the whole trace, at the end of a run: executor ids are never reused within an application. */
+export function traceViolations(cluster: Cluster): string[] {
+  const out: string[] = [];
+  const launched = new Set<string>();
+  for (const m of cluster.trace.messages()) {
+    if (m.message.type !== 'LaunchExecutor' || m.from !== 'master/Master') continue;
+    const key = `${m.message.appId}/${m.message.execId}`;
+    if (launched.has(key)) out.push(`executor-ids-unique: executor id ${key} was launched twice`);
+    launched.add(key);
+  }
+  return out;
+}
+
+/** Everything checkable at the end of a run. */
+export function checkInvariants(cluster: Cluster): string[] {
+  return [...violations(cluster), ...traceViolations(cluster)];
+}

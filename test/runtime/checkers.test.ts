@@ -1,0 +1,84 @@
+/** Each invariant checker catches a violation planted on purpose in a running cluster's books. */
+import { describe, expect, it } from 'vitest';
+import { CHECKERS, checkInvariants, traceViolations, violations } from '../../runtime/checkers.js';
+import { createCluster } from '../../runtime/cluster.js';
+import { parseScenario } from '../../runtime/scenario.js';
+import type { MasterContext } from '../../machines/master.js';
+import type { WorkerContext } from '../../machines/worker.js';
+import type { SchedulerBackendContext } from '../../machines/schedulerBackend.js';
+import type { HeartbeatReceiverContext } from '../../machines/heartbeatReceiver.js';
+
+function runningCluster() {
+  const cluster = createCluster(parseScenario({
+    workers: [{ count: 2, cores: 4, memory: '1g' }],
+    applications: [{ name: 'etl', conf: { 'spark.executor.cores': 2, 'spark.executor.memory': '256m' }, jobs: [{ stages: [{ id: 0, tasks: 100, taskDuration: '10s' }] }] }],
+  }, 'planted.json'), { checked: true });
+  const result = cluster.run(30_000);
+  expect(result.violation).toBeUndefined();
+  expect(checkInvariants(cluster)).toEqual([]);
+  return cluster;
+}
+const ctx = <T>(cluster: ReturnType<typeof runningCluster>, id: string) => cluster.actor(id)!.getSnapshot().context as T;
+const names = (found: string[]) => [...new Set(found.map((v) => v.split(':')[0]))];
+
+describe('invariant checkers', () => {
+  it('catch a worker whose books disagree with its executors', () => {
+    const c = runningCluster();
+    ctx<WorkerContext>(c, '10.0.0.1/Worker').coresUsed += 1;
+    expect(names(violations(c))).toEqual(['worker-resources']);
+  });
+
+  it('catch the Master over-allocating a worker', () => {
+    const c = runningCluster();
+    const w = Object.values(ctx<MasterContext>(c, 'master/Master').workers)[0]!;
+    w.cores = 1;
+    expect(names(violations(c))).toEqual(['master-resources']);
+  });
+
+  it('catch negative free cores on the driver', () => {
+    const c = runningCluster();
+    const backend = c.driverEndpoint(0, 'CoarseGrainedScheduler')!.getSnapshot().context as SchedulerBackendContext;
+    backend.executors['0']!.freeCores = -1;
+    expect(names(violations(c))).toEqual(['driver-free-cores']);
+  });
+
+  it('catch a task still running on an executor the driver removed', () => {
+    const c = runningCluster();
+    const backend = c.driverEndpoint(0, 'CoarseGrainedScheduler')!.getSnapshot().context as SchedulerBackendContext;
+    delete backend.executors['0'];
+    expect(names(violations(c))).toContain('no-task-on-removed-executor');
+  });
+
+  it('catch a task set listing an attempt that is not running', () => {
+    const c = runningCluster();
+    const backend = c.driverEndpoint(0, 'CoarseGrainedScheduler')!.getSnapshot().context as SchedulerBackendContext;
+    backend.scheduler.taskSets[0]!.running.push(99_999);
+    expect(names(violations(c))).toEqual(['finished-task-set-has-no-running-attempts']);
+  });
+
+  it('catch HeartbeatReceiver tracking an executor the driver does not know', () => {
+    const c = runningCluster();
+    const hr = c.driverEndpoint(0, 'HeartbeatReceiver')!.getSnapshot().context as HeartbeatReceiverContext;
+    hr.executorLastSeen['42'] = 0;
+    expect(names(violations(c))).toEqual(['heartbeat-tracking']);
+  });
+
+  it('catch an application removed as FAILED before the retry limit', () => {
+    const c = runningCluster();
+    const app = Object.values(ctx<MasterContext>(c, 'master/Master').apps)[0]!;
+    app.state = 'FAILED';
+    app.retryCount = 3;
+    expect(names(violations(c))).toEqual(['retry-rule']);
+  });
+
+  it('catch an executor id launched twice', () => {
+    const c = runningCluster();
+    const launch = c.trace.messages().find((m) => m.type === 'LaunchExecutor')!;
+    c.trace.entries.push({ ...launch });
+    expect(traceViolations(c)).toEqual([expect.stringMatching(/^executor-ids-unique: executor id app-\S+\/0 was launched twice$/)]);
+  });
+
+  it('names every checker once', () => {
+    expect(new Set(CHECKERS.map((c) => c.name)).size).toBe(CHECKERS.length);
+  });
+});
