@@ -37,6 +37,7 @@ export interface DriverLogics {
 
 type DriverEvent =
   | { type: 'driver.started' }
+  | { type: 'sparkContext.stop'; reason: string }
   | { type: 'driver.submitJob'; jobId: number }
   | JobSucceeded
   | JobFailed;
@@ -95,6 +96,7 @@ export function createDriverProcess(logics: DriverLogics) {
               }),
             },
           },
+          'sparkContext.stop': { target: 'stopped', description: 'The application is dead (StandaloneSchedulerBackend.dead): sc.stop().' },
           JobSucceeded: { target: 'checking', actions: assign({ results: ({ context, event }) => ({ ...context.results, [event.jobId]: 'succeeded' }) }) },
           JobFailed: { target: 'checking', actions: assign({ results: ({ context, event }) => ({ ...context.results, [event.jobId]: 'failed' }) }) },
         },
@@ -107,7 +109,10 @@ export function createDriverProcess(logics: DriverLogics) {
       },
       stopped: {
         description: 'SparkContext.stop(): the scheduler backend stops its executors and unregisters the application.',
-        entry: { type: 'tell', params: { endpoint: ENDPOINT.CoarseGrainedScheduler, event: { type: 'backend.stop' } } },
+        entry: [
+          { type: 'tell', params: { endpoint: ENDPOINT.HeartbeatReceiver, event: { type: 'heartbeatReceiver.stop' } } },
+          { type: 'tell', params: { endpoint: ENDPOINT.CoarseGrainedScheduler, event: { type: 'backend.stop' } } },
+        ],
       },
     },
   });

@@ -105,8 +105,10 @@ export function createExecutorProcess(env: ExecutorProcessEnvironment) {
           'fault.crash': { target: 'exited', actions: assign({ exitCode: ({ event }) => event.exitCode }) },
         },
       },
-      failedToStart: { type: 'final' },
-      exited: { type: 'final', entry: ['closeConnections', 'reportExit'] },
+      // Terminal but not final: the runner owns this actor's lifetime and stops it; a final state
+      // would send a done event to a runner that has already finished.
+      failedToStart: {},
+      exited: { entry: ['closeConnections', 'reportExit'] },
     },
   });
 }

@@ -8,9 +8,11 @@
  * delivery led to it (delivery is synchronous and depth-first, so everything sent while an
  * envelope is being delivered was caused by it); messages sent from timers have no cause.
  *
- * Faults: partitions drop messages between two processes; a frozen process (a hang, a long GC
- * pause) neither receives nor sends until thawed; an exited process closes its connections, so
- * its peers get `onDisconnected`; a vanished process (a lost host) closes nothing.
+ * Faults: a partition stops messages between two processes; TCP keeps a connection's bytes, so
+ * what was sent across a partition that heals is delivered late, in order, and what is still
+ * held when a process ends is lost. A frozen process (a hang, a long GC pause) neither receives
+ * nor sends until thawed. An exited process closes its connections, so its peers get
+ * `onDisconnected`; a vanished process (a lost host) closes nothing.
  */
 import { fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import { processOf } from '../machines/ids.js';
@@ -62,7 +64,8 @@ const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u000
 export const networkLogic = fromCallback<NetworkEvent, NetworkInput>(({ input, receive, system }) => {
   const { clock, latencyMs, newId, observer } = input;
   const maxHeld = input.maxHeldPerProcess ?? 100_000;
-  const partitions = new Set<string>();
+  /** Partitioned process pairs, with the messages held between them in sending order. */
+  const partitions = new Map<string, Envelope[]>();
   const frozen = new Map<string, Envelope[]>();
   /** Processes that exited or vanished, with the seq of the first envelope sent after that. */
   const gone = new Map<string, number>();
@@ -89,16 +92,24 @@ export const networkLogic = fromCallback<NetworkEvent, NetworkInput>(({ input, r
     // notice comes from the closed connection itself.
     const senderGoneAt = gone.get(a);
     if (senderGoneAt !== undefined && env.message.type !== 'onDisconnected' && env.seq >= senderGoneAt) return 'process gone';
-    if (partitions.has(pairKey(a, b))) return 'partitioned';
     return undefined;
+  };
+
+  /** Holds the envelope if its two processes are partitioned; true when held. */
+  const heldByPartition = (env: Envelope): boolean => {
+    const held = partitions.get(pairKey(processOf(env.from), processOf(env.to)));
+    if (!held) return false;
+    hold(`${processOf(env.from)} <-> ${processOf(env.to)}`, held, env);
+    return true;
   };
 
   const deliver = (env: Envelope) => {
     const reason = blocked(env);
     if (reason) {
-      observer.onEnvelope(env, reason === 'partitioned' ? 'dropped' : 'dead-letter', clock.now(), reason);
+      observer.onEnvelope(env, 'dead-letter', clock.now(), reason);
       return;
     }
+    if (heldByPartition(env)) return;
     const held = frozen.get(processOf(env.to));
     if (held) {
       hold(processOf(env.to), held, env);
@@ -124,11 +135,11 @@ export const networkLogic = fromCallback<NetworkEvent, NetworkInput>(({ input, r
     observer.afterDelivery?.(env);
   };
 
-  const hold = (process: string, held: Envelope[], env: Envelope) => {
+  const hold = (where: string, held: Envelope[], env: Envelope) => {
     held.push(env);
     if (held.length > maxHeld) {
       const dropped = held.shift()!;
-      observer.onEnvelope(dropped, 'dropped', clock.now(), `held queue of frozen ${process} over ${maxHeld}`);
+      observer.onEnvelope(dropped, 'dropped', clock.now(), `more than ${maxHeld} messages held for ${where}`);
     }
   };
 
@@ -146,20 +157,24 @@ export const networkLogic = fromCallback<NetworkEvent, NetworkInput>(({ input, r
         const env: Envelope = { id: newId(), seq: seq++, from: event.from, to: event.to, message: event.message, sentAt: clock.now(), causeId: currentCause };
         const reason = blocked(env);
         if (reason) {
-          observer.onEnvelope(env, reason === 'partitioned' ? 'dropped' : 'dead-letter', clock.now(), reason);
+          observer.onEnvelope(env, 'dead-letter', clock.now(), reason);
           return;
         }
+        if (heldByPartition(env)) return;
         const held = frozen.get(processOf(env.from));
         if (held) hold(processOf(env.from), held, env);
         else transmit(env);
         return;
       }
       case 'network.partition':
-        partitions.add(pairKey(event.a, event.b));
+        if (!partitions.has(pairKey(event.a, event.b))) partitions.set(pairKey(event.a, event.b), []);
         return;
-      case 'network.heal':
+      case 'network.heal': {
+        const held = partitions.get(pairKey(event.a, event.b));
         partitions.delete(pairKey(event.a, event.b));
+        for (const env of held ?? []) transmit(env);
         return;
+      }
       case 'network.freeze':
         if (!frozen.has(event.process)) frozen.set(event.process, []);
         return;
@@ -176,6 +191,12 @@ export const networkLogic = fromCallback<NetworkEvent, NetworkInput>(({ input, r
         gone.set(process, seq);
         for (const env of frozen.get(process) ?? []) observer.onEnvelope(env, 'dead-letter', clock.now(), 'process gone');
         frozen.delete(process);
+        for (const [key, held] of partitions) {
+          if (!key.split('\u0000').includes(process)) continue;
+          const kept = held.filter((env) => processOf(env.from) !== process && processOf(env.to) !== process);
+          for (const env of held) if (!kept.includes(env)) observer.onEnvelope(env, 'dead-letter', clock.now(), 'process gone');
+          partitions.set(key, kept);
+        }
         const byRemote = peers.get(process);
         peers.delete(process);
         if (event.type === 'network.processVanished' || !byRemote) return;

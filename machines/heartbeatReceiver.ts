@@ -9,7 +9,7 @@ import { assign, enqueueActions, setup, spawnChild, type AnyActorRef } from 'xst
 import { num, optNum, type ResolvedConf } from './conf.js';
 import { nowOf } from './clock.js';
 import { ENDPOINT, siblingAddress } from './ids.js';
-import type { Address, ExecutorRegistered, ExecutorRemoved, ExpireDeadHosts, Heartbeat, TaskSchedulerIsSet } from './protocol.js';
+import type { Address, ExecutorRegistered, ExecutorRemoved, ExpireDeadHosts, Heartbeat, HeartbeatReceiverStop, TaskSchedulerIsSet } from './protocol.js';
 import { networkOf, rpc } from './rpc.js';
 import { tickerPlaceholder } from './ticker.js';
 
@@ -26,7 +26,7 @@ export interface HeartbeatReceiverContext {
   configError: string | undefined;
 }
 
-export type HeartbeatReceiverEvent = TaskSchedulerIsSet | ExecutorRegistered | ExecutorRemoved | Heartbeat | ExpireDeadHosts;
+export type HeartbeatReceiverEvent = TaskSchedulerIsSet | ExecutorRegistered | ExecutorRemoved | Heartbeat | ExpireDeadHosts | HeartbeatReceiverStop;
 
 /** The executor timeout: spark.storage.blockManagerHeartbeatTimeoutMs if set, else spark.network.timeout. */
 export function executorTimeoutMs(conf: ResolvedConf): number {
@@ -80,6 +80,7 @@ export const heartbeatReceiverMachine = setup({
       description: 'onStart scheduled ExpireDeadHosts at a fixed rate (initial delay 0, period spark.network.timeoutInterval).',
       on: {
         TaskSchedulerIsSet: { actions: assign({ schedulerSet: true }) },
+        'heartbeatReceiver.stop': { target: 'stopped', description: 'SparkContext.stop stops the endpoint: onStop cancels ExpireDeadHosts.' },
         ExecutorRegistered: {
           description: 'SparkListenerExecutorAdded: start tracking from now.',
           actions: assign({ executorLastSeen: ({ context, event, system }) => ({ ...context.executorLastSeen, [event.executorId]: nowOf(system) }) }),
@@ -118,6 +119,10 @@ export const heartbeatReceiverMachine = setup({
           }),
         },
       },
+    },
+    stopped: {
+      type: 'final',
+      description: 'Stopped with SparkContext; its timer is gone.',
     },
     failed: {
       type: 'final',

@@ -195,6 +195,10 @@ export interface AppClientExecutorRemoved { type: 'appClient.executorRemoved'; f
 export interface AppClientWorkerRemoved { type: 'appClient.workerRemoved'; workerId: string; host: string; message: string }
 /** The StopAppClient ask, CoarseGrainedScheduler -> AppClient (StandaloneSchedulerBackend.stop). */
 export interface StopAppClient { type: 'StopAppClient' }
+/** SparkContext.stop(), asked of the driver's SparkContext (StandaloneSchedulerBackend.dead: sc.stopInNewThread()). */
+export interface SparkContextStop { type: 'sparkContext.stop'; reason: string }
+/** SparkContext.stop stops the HeartbeatReceiver endpoint (onStop cancels ExpireDeadHosts). */
+export interface HeartbeatReceiverStop { type: 'heartbeatReceiver.stop' }
 /** SparkContext.stop -> SchedulerBackend.stop: stop executors, unregister the application. */
 export interface BackendStop { type: 'backend.stop' }
 /** ExecutorAllocationClient.killExecutors (SparkContext.killAndReplaceExecutor, killExecutors, dynamic allocation). */

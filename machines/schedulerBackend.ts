@@ -274,7 +274,13 @@ export const schedulerBackendMachine = setup({
       on: {
         '*': { actions: 'handle' },
         'backend.stop': { target: 'stopped', actions: 'stop' },
-        'appClient.dead': { target: 'stopped', description: 'scheduler.error(reason), then sc.stop() (StandaloneSchedulerBackend.dead).', actions: ['handle', 'stop'] },
+        'appClient.dead': {
+          description: 'StandaloneSchedulerBackend.dead: scheduler.error(reason), then sc.stopInNewThread(), which stops this backend.',
+          actions: ['handle', enqueueActions(({ context, event, enqueue, system }) => {
+            const sc = system.get(siblingAddress(context.address, ENDPOINT.SparkContext)) as AnyActorRef | undefined;
+            if (sc && event.type === 'appClient.dead') enqueue.sendTo(sc, { type: 'sparkContext.stop', reason: event.reason });
+          })],
+        },
       },
     },
     stopped: {

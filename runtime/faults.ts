@@ -94,7 +94,7 @@ export class FaultInjector {
           this.note(fault.kind, fault.between.map(describeEndpoint).join(' <-> '), 'not injected: an endpoint does not exist yet');
           return;
         }
-        this.note(fault.kind, `${a} <-> ${b}`, fault.durationMs === undefined ? 'messages between them are dropped for ever' : `messages between them are dropped for ${fault.durationMs} ms`);
+        this.note(fault.kind, `${a} <-> ${b}`, fault.durationMs === undefined ? 'nothing gets through between them any more' : `nothing gets through between them for ${fault.durationMs} ms (then what was sent arrives, as TCP retransmits it)`);
         cluster.network({ type: 'network.partition', a, b });
         if (fault.durationMs !== undefined) {
           cluster.clock.setTimeout(() => {

@@ -42,21 +42,32 @@ describe('network actor', () => {
     expect(received['b/B']).toEqual([[5, ping], [7, { type: 'ReconnectWorker', masterUrl: 'x' }]]);
   });
 
-  it('drops messages between partitioned processes, in both directions, until healed', () => {
-    const { clock, received, fates, network } = startNetwork();
+  it('stops messages between partitioned processes in both directions, and delivers them in order when the partition heals', () => {
+    const { clock, received, network } = startNetwork(5);
     network.send({ type: 'network.partition', a: 'a', b: 'b' });
     network.send(rpc('a/A', 'b/B', ping));
     network.send(rpc('b/B', 'a/A', ping));
     network.send(rpc('a/A', 'c/C', ping));
-    clock.runUntil(10);
+    network.send(rpc('a/A', 'b/B', { type: 'ReconnectWorker', masterUrl: 'second' }));
+    clock.runUntil(1000);
     expect(received['b/B']).toEqual([]);
     expect(received['a/A']).toEqual([]);
     expect(received['c/C']).toHaveLength(1);
-    expect(fates.filter(([, o]) => o === 'dropped')).toHaveLength(2);
     network.send({ type: 'network.heal', a: 'b', b: 'a' });
+    clock.runUntil(2000);
+    expect(received['b/B']).toEqual([[1005, ping], [1005, { type: 'ReconnectWorker', masterUrl: 'second' }]]);
+    expect(received['a/A']).toEqual([[1005, ping]]);
+  });
+
+  it('loses what is held across a partition when one of its processes ends', () => {
+    const { clock, received, fates, network } = startNetwork(5);
+    network.send({ type: 'network.partition', a: 'a', b: 'b' });
     network.send(rpc('a/A', 'b/B', ping));
-    clock.runUntil(20);
-    expect(received['b/B']).toHaveLength(1);
+    network.send({ type: 'network.processVanished', process: 'b' });
+    network.send({ type: 'network.heal', a: 'a', b: 'b' });
+    clock.runUntil(100);
+    expect(received['b/B']).toEqual([]);
+    expect(fates.map(([, o]) => o)).toEqual(['dead-letter']);
   });
 
   it('holds everything to and from a frozen process and releases it in order when thawed', () => {

@@ -1,0 +1,22 @@
+/** Scenarios that once broke the model, found by fault-storm sweeps; each must keep passing. */
+import { describe, expect, it } from 'vitest';
+import { createCluster } from '../../runtime/cluster.js';
+import { checkInvariants } from '../../runtime/checkers.js';
+import { loadScenario } from '../../runtime/scenario.js';
+import type { SchedulerBackendContext } from '../../machines/schedulerBackend.js';
+
+const scenario = (name: string) => loadScenario(new URL(`./regressions/${name}.json`, import.meta.url).pathname);
+
+describe('regressions', () => {
+  it('storm-liveness-32: tasks sent across a healed partition arrive, so the job ends; a stopped application is not expired afterwards', () => {
+    const cluster = createCluster(scenario('storm-liveness-32'), { checked: true });
+    const result = cluster.run();
+    expect(result.violation).toBeUndefined();
+    expect(result.outcome).toBe('completed');
+    expect(checkInvariants(cluster)).toEqual([]);
+    // 'report' stopped at 21 s; before the fix its HeartbeatReceiver expired its executors at 185 s.
+    const report = cluster.driverEndpoint(1, 'CoarseGrainedScheduler')!.getSnapshot().context as SchedulerBackendContext;
+    expect(report.removed.filter((r) => r.removedReason.startsWith('Executor heartbeat timed out'))).toEqual([]);
+    expect(cluster.driverEndpoint(1, 'HeartbeatReceiver')!.getSnapshot().value).toBe('stopped');
+  });
+});
