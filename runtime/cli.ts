@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 /**
- * The command line: `spark-statecharts run [FILE] [--seed N] [--json] [--until T] [--verbose] [--no-check]`.
+ * The command line: `spark-statecharts run [FILE] [--seed N] [--json] [--until T] [--verbose] [--no-check]`
+ * and `spark-statecharts sweep [--seeds 1..1000] [--mode safety|liveness|both] [--jobs N] [--check-determinism] [--out DIR]`.
  * Exit codes: 0 done, 1 a checked invariant failed, 2 bad input (one line naming the file, the
  * field and the rule; no stack trace, nothing else printed).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { SingleBar } from 'cli-progress';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { parseTime } from '../machines/conf.js';
@@ -13,6 +17,9 @@ import { checkInvariants } from './checkers.js';
 import { buildReport, driverEvents, summaryLines } from './report.js';
 import { loadScenario, ScenarioError } from './scenario.js';
 import { timelineLines } from './timeline.js';
+import { runSweep } from './sweepPool.js';
+import type { StormMode } from './storm.js';
+import { shrinkFailure, type SeedResult } from './sweep.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INVARIANT = 1;
@@ -70,7 +77,66 @@ function run(file: string | undefined, options: RunOptions, out: (text: string) 
   return EXIT_OK;
 }
 
-export function main(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t)): number {
+/** "1..1000", "7", or "1,5,9". */
+function parseSeeds(value: string): number[] {
+  const range = /^(\d+)\.\.(\d+)$/.exec(value);
+  if (range) {
+    const [from, to] = [Number(range[1]), Number(range[2])];
+    if (from > to) throw new InvalidArgumentError(`the range ${value} is empty`);
+    if (to - from >= 10_000_000) throw new InvalidArgumentError(`the range ${value} is too large (at most 10,000,000 seeds)`);
+    return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  }
+  if (/^\d+(,\d+)*$/.test(value)) return value.split(',').map(Number);
+  throw new InvalidArgumentError(`expected a seed, a list 1,2,3 or a range 1..1000, got "${value}"`);
+}
+
+function parseMode(value: string): StormMode[] {
+  if (value === 'both') return ['safety', 'liveness'];
+  if (value === 'safety' || value === 'liveness') return [value];
+  throw new InvalidArgumentError(`expected safety, liveness or both, got "${value}"`);
+}
+
+function parseJobs(value: string): number {
+  if (!/^[1-9][0-9]*$/.test(value)) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return Number(value);
+}
+
+interface SweepCliOptions { seeds: number[]; mode: StormMode[]; jobs: number; checkDeterminism?: boolean; out: string }
+
+async function sweep(options: SweepCliOptions, out: (text: string) => void): Promise<number> {
+  const lines: string[] = ['mode       seeds  failures  simulated (h)  wall (s)  seeds/min'];
+  const failures: SeedResult[] = [];
+  for (const mode of options.mode) {
+    const bar = new SingleBar({ format: `${mode.padEnd(9)} [{bar}] {value}/{total} seeds, {failures} failed`, stream: process.stderr, hideCursor: true });
+    let failed = 0;
+    bar.start(options.seeds.length, 0, { failures: 0 });
+    const started = performance.now();
+    const results = await runSweep({
+      seeds: options.seeds, mode, jobs: options.jobs, checkDeterminism: options.checkDeterminism ?? false,
+      onResult: (r) => {
+        if (r.failure) failed++;
+        bar.increment(1, { failures: failed });
+      },
+    });
+    bar.stop();
+    const wallS = (performance.now() - started) / 1000;
+    const simulatedH = results.reduce((sum, r) => sum + r.simulatedMs, 0) / 3_600_000;
+    failures.push(...results.filter((r) => r.failure));
+    lines.push(`${mode.padEnd(9)} ${String(results.length).padStart(6)}  ${String(failed).padStart(8)}  ${simulatedH.toFixed(1).padStart(13)}  ${wallS.toFixed(1).padStart(8)}  ${(results.length / (wallS / 60)).toFixed(0).padStart(9)}`);
+  }
+  if (failures.length > 0) mkdirSync(options.out, { recursive: true });
+  for (const { failure } of failures) {
+    const file = join(options.out, `storm-${failure!.mode}-${failure!.seed}.json`);
+    const minimal = join(options.out, `storm-${failure!.mode}-${failure!.seed}-min.json`);
+    writeFileSync(file, `${JSON.stringify(failure!.scenario, null, 2)}\n`);
+    writeFileSync(minimal, `${JSON.stringify(shrinkFailure(failure!), null, 2)}\n`);
+    lines.push('', `FAIL seed ${failure!.seed} (${failure!.mode}, ${failure!.kind}): ${failure!.detail}`, `  replay: spark-statecharts run ${file}`, `  smallest fault plan that still fails: spark-statecharts run ${minimal}`);
+  }
+  out(`${lines.join('\n')}\n`);
+  return failures.length > 0 ? EXIT_INVARIANT : EXIT_OK;
+}
+
+export async function main(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
   let code = EXIT_OK;
   const program = new Command('spark-statecharts')
     .description("Apache Spark's control plane as XState statecharts, run under a virtual clock with injected faults.")
@@ -88,8 +154,19 @@ export function main(argv: string[], out: (text: string) => void = (t) => proces
     .action((file: string | undefined, options: RunOptions) => {
       code = run(file, options, out);
     });
+  program
+    .command('sweep')
+    .description('run seeded fault storms in parallel, check every invariant, and write a replayable scenario per failure')
+    .option('--seeds <seeds>', 'seeds: 1..1000, 7 or 1,2,3', parseSeeds, parseSeeds('1..100'))
+    .option('--mode <mode>', 'safety (faults throughout), liveness (faults, then quiet: everything must finish) or both', parseMode, parseMode('both'))
+    .option('--jobs <n>', 'worker threads', parseJobs, availableParallelism())
+    .option('--check-determinism', 'run every seed twice and compare the traces')
+    .option('--out <dir>', 'where failing scenarios are written', 'sweep-failures')
+    .action(async (options: SweepCliOptions) => {
+      code = await sweep(options, out);
+    });
   try {
-    program.parse(argv, { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     if (e instanceof ScenarioError) {
@@ -102,4 +179,4 @@ export function main(argv: string[], out: (text: string) => void = (t) => proces
 }
 
 const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1]);
-if (invokedDirectly) process.exitCode = main(process.argv.slice(2));
+if (invokedDirectly) process.exitCode = await main(process.argv.slice(2));

@@ -8,6 +8,7 @@ import { checkInvariants } from './checkers.js';
 import { parseScenario } from './scenario.js';
 import { stormScenario, type StormMode } from './storm.js';
 import { timelineLines } from './timeline.js';
+import { shrinkFaults } from './shrink.js';
 
 export interface SweepFailure {
   seed: number;
@@ -22,7 +23,11 @@ export interface SeedResult { seed: number; mode: StormMode; simulatedMs: number
 
 /** One seed: build its storm, run it checked, judge it. */
 export function runSeed(seed: number, mode: StormMode, options: { checkDeterminism?: boolean } = {}): SeedResult {
-  const raw = stormScenario({ seed, mode });
+  return judge(stormScenario({ seed, mode }), seed, mode, options);
+}
+
+/** Runs a storm scenario checked and judges it; shrinking calls this on smaller fault plans. */
+export function judge(raw: Record<string, unknown>, seed: number, mode: StormMode, options: { checkDeterminism?: boolean } = {}): SeedResult {
   const once = () => {
     const cluster = createCluster(parseScenario(raw, `storm-${mode}-${seed}.json`), { checked: true });
     const result = cluster.run();
@@ -44,4 +49,9 @@ export function runSeed(seed: number, mode: StormMode, options: { checkDetermini
     if (a !== b) return fail('determinism', 'the same seed gave two different traces');
   }
   return { seed, mode, simulatedMs: result.simulatedMs };
+}
+
+/** The smallest fault plan that still fails the same way (see shrink.ts). */
+export function shrinkFailure(failure: SweepFailure): Record<string, unknown> {
+  return shrinkFaults(failure.scenario, (candidate) => judge(candidate, failure.seed, failure.mode).failure?.kind === failure.kind).scenario;
 }

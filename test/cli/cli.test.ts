@@ -73,4 +73,14 @@ describe('spark-statecharts run', () => {
     expect(cli('run', '--until', 'soon').code).toBe(2);
     expect(cli('explode').code).toBe(2);
   });
+
+  it('sweeps seeded fault storms on worker threads and prints a summary table', () => {
+    const { code, stdout } = cli('sweep', '--seeds', '1..4', '--mode', 'both', '--jobs', '2', '--out', join(dir, 'failures'));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^mode\s+seeds\s+failures/);
+    expect(stdout).toMatch(/^safety\s+4\s+0\s/m);
+    expect(stdout).toMatch(/^liveness\s+4\s+0\s/m);
+    expect(cli('sweep', '--seeds', '9..1').code).toBe(2);
+    expect(cli('sweep', '--mode', 'chaos').code).toBe(2);
+  });
 });

@@ -1,0 +1,7 @@
+/** A sweep worker thread: runs the seeds it is given and posts each result back. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { runSeed } from './sweep.js';
+import type { StormMode } from './storm.js';
+
+const { seeds, mode, checkDeterminism } = workerData as { seeds: number[]; mode: StormMode; checkDeterminism: boolean };
+for (const seed of seeds) parentPort!.postMessage(runSeed(seed, mode, { checkDeterminism }));
