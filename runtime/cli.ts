@@ -107,7 +107,7 @@ async function sweep(options: SweepCliOptions, out: (text: string) => void): Pro
   const lines: string[] = ['mode       seeds  failures  simulated (h)  wall (s)  seeds/min'];
   const failures: SeedResult[] = [];
   for (const mode of options.mode) {
-    const bar = new SingleBar({ format: `${mode.padEnd(9)} [{bar}] {value}/{total} seeds, {failures} failed`, stream: process.stderr, hideCursor: true });
+    const bar = new SingleBar({ format: `${mode.padEnd(9)} [{bar}] {value}/{total} seeds, {failures} failed`, stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000 });
     let failed = 0;
     bar.start(options.seeds.length, 0, { failures: 0 });
     const started = performance.now();
