@@ -18,6 +18,7 @@ import { buildReport, driverEvents, summaryLines } from './report.js';
 import { loadScenario, ScenarioError } from './scenario.js';
 import { timelineLines } from './timeline.js';
 import { runSweep } from './sweepPool.js';
+import { Coverage, coverageLines } from './coverage.js';
 import type { StormMode } from './storm.js';
 import { shrinkFailure, type SeedResult } from './sweep.js';
 
@@ -49,11 +50,12 @@ function parseUntil(value: string): number {
   }
 }
 
-interface RunOptions { seed?: number; json?: boolean; until?: number; verbose?: boolean; check: boolean }
+interface RunOptions { seed?: number; json?: boolean; until?: number; verbose?: boolean; check: boolean; coverage?: boolean }
 
 function run(file: string | undefined, options: RunOptions, out: (text: string) => void): number {
   const scenario = loadScenario(file ?? defaultScenarioPath());
-  const cluster = createCluster(scenario, { checked: options.check, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+  const coverage = options.coverage ? new Coverage() : undefined;
+  const cluster = createCluster(scenario, { checked: options.check, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(coverage ? { inspect: coverage.observe } : {}) });
   const result = cluster.run(options.until);
   const report = buildReport(cluster, result);
   const violations = result.violation ? [result.violation.message] : checkInvariants(cluster);
@@ -67,6 +69,7 @@ function run(file: string | undefined, options: RunOptions, out: (text: string) 
       ...timelineLines(cluster.trace.entries, { verbose: options.verbose ?? false, driverEvents: driverEvents(cluster) }),
       '',
       ...summaryLines(report),
+      ...(coverage ? ['', ...coverageLines(coverage)] : []),
     ];
     out(`${lines.join('\n')}\n`);
   }
@@ -101,20 +104,22 @@ function parseJobs(value: string): number {
   return Number(value);
 }
 
-interface SweepCliOptions { seeds: number[]; mode: StormMode[]; jobs: number; checkDeterminism?: boolean; out: string }
+interface SweepCliOptions { seeds: number[]; mode: StormMode[]; jobs: number; checkDeterminism?: boolean; coverage?: boolean; out: string }
 
 async function sweep(options: SweepCliOptions, out: (text: string) => void): Promise<number> {
   const lines: string[] = ['mode       seeds  failures  simulated (h)  wall (s)  seeds/min'];
   const failures: SeedResult[] = [];
+  const coverage = new Coverage();
   for (const mode of options.mode) {
     const bar = new SingleBar({ format: `${mode.padEnd(9)} [{bar}] {value}/{total} seeds, {failures} failed`, stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000 });
     let failed = 0;
     bar.start(options.seeds.length, 0, { failures: 0 });
     const started = performance.now();
     const results = await runSweep({
-      seeds: options.seeds, mode, jobs: options.jobs, checkDeterminism: options.checkDeterminism ?? false,
+      seeds: options.seeds, mode, jobs: options.jobs, checkDeterminism: options.checkDeterminism ?? false, coverage: options.coverage ?? false,
       onResult: (r) => {
         if (r.failure) failed++;
+        if (r.coverage) coverage.merge(r.coverage);
         bar.increment(1, { failures: failed });
       },
     });
@@ -132,6 +137,7 @@ async function sweep(options: SweepCliOptions, out: (text: string) => void): Pro
     writeFileSync(minimal, `${JSON.stringify(shrinkFailure(failure!), null, 2)}\n`);
     lines.push('', `FAIL seed ${failure!.seed} (${failure!.mode}, ${failure!.kind}): ${failure!.detail}`, `  replay: spark-statecharts run ${file}`, `  smallest fault plan that still fails: spark-statecharts run ${minimal}`);
   }
+  if (options.coverage) lines.push('', ...coverageLines(coverage));
   out(`${lines.join('\n')}\n`);
   return failures.length > 0 ? EXIT_INVARIANT : EXIT_OK;
 }
@@ -150,6 +156,7 @@ export async function main(argv: string[], out: (text: string) => void = (t) => 
     .option('--json', 'print only the report JSON')
     .option('--until <time>', 'stop at this simulated time (e.g. 90s, 5min), at the latest at the scenario\'s stopAt', parseUntil)
     .option('--verbose', 'include heartbeats, task launches and status updates in the timeline')
+    .option('--coverage', 'print which states and transitions of each machine the run reached')
     .option('--no-check', 'do not check the invariants after every message (they are still checked at the end)')
     .action((file: string | undefined, options: RunOptions) => {
       code = run(file, options, out);
@@ -162,6 +169,7 @@ export async function main(argv: string[], out: (text: string) => void = (t) => 
     .option('--jobs <n>', 'worker threads', parseJobs, availableParallelism())
     .option('--check-determinism', 'run every seed twice and compare the traces')
     .option('--out <dir>', 'where failing scenarios are written', 'sweep-failures')
+    .option('--coverage', 'print which states and transitions of each machine the sweep reached')
     .action(async (options: SweepCliOptions) => {
       code = await sweep(options, out);
     });

@@ -3,7 +3,7 @@
  * their ExecutorRunners and executor processes, one driver process per application), drives it
  * on one virtual clock, injects the scenario's faults, and exposes read-only projections.
  */
-import { createActor, enqueueActions, setup, type AnyActorLogic, type AnyActorRef, type Actor } from 'xstate';
+import { createActor, enqueueActions, setup, type AnyActorLogic, type AnyActorRef, type Actor, type InspectionEvent } from 'xstate';
 import { networkLogic, type NetworkControl } from '../actors/network.js';
 import { tickerLogic } from '../actors/ticker.js';
 import { createExecutorProcess } from '../actors/executorProcess.js';
@@ -44,6 +44,8 @@ export interface ClusterOptions {
   keepTrace?: boolean;
   /** Check every invariant after each delivered message and stop at the first violation. */
   checked?: boolean;
+  /** XState inspection observer for every actor of the cluster (coverage, Stately's inspector). */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 export interface RunResult {
@@ -112,7 +114,7 @@ export class Cluster {
         'cluster.stop': { actions: enqueueActions(({ event, enqueue }) => enqueue.stopChild(event.id)) },
       },
     });
-    this.root = createActor(rootLogic, { clock: this.clock, id: 'cluster' }) as unknown as Actor<AnyActorLogic>;
+    this.root = createActor(rootLogic, { clock: this.clock, id: 'cluster', ...(options.inspect ? { inspect: options.inspect } : {}) }) as unknown as Actor<AnyActorLogic>;
   }
 
   /** Starts the system: network, Master and Workers now; applications and faults at their times. */

@@ -9,6 +9,7 @@ import { parseScenario } from './scenario.js';
 import { stormScenario, type StormMode } from './storm.js';
 import { timelineLines } from './timeline.js';
 import { shrinkFaults } from './shrink.js';
+import { Coverage, type CoverageData } from './coverage.js';
 
 export interface SweepFailure {
   seed: number;
@@ -19,22 +20,26 @@ export interface SweepFailure {
   scenario: Record<string, unknown>;
 }
 
-export interface SeedResult { seed: number; mode: StormMode; simulatedMs: number; failure?: SweepFailure }
+export interface SeedResult { seed: number; mode: StormMode; simulatedMs: number; failure?: SweepFailure; coverage?: CoverageData }
+
+export interface SeedOptions { checkDeterminism?: boolean; coverage?: boolean }
 
 /** One seed: build its storm, run it checked, judge it. */
-export function runSeed(seed: number, mode: StormMode, options: { checkDeterminism?: boolean } = {}): SeedResult {
+export function runSeed(seed: number, mode: StormMode, options: SeedOptions = {}): SeedResult {
   return judge(stormScenario({ seed, mode }), seed, mode, options);
 }
 
 /** Runs a storm scenario checked and judges it; shrinking calls this on smaller fault plans. */
-export function judge(raw: Record<string, unknown>, seed: number, mode: StormMode, options: { checkDeterminism?: boolean } = {}): SeedResult {
-  const once = () => {
-    const cluster = createCluster(parseScenario(raw, `storm-${mode}-${seed}.json`), { checked: true });
+export function judge(raw: Record<string, unknown>, seed: number, mode: StormMode, options: SeedOptions = {}): SeedResult {
+  const coverage = options.coverage ? new Coverage() : undefined;
+  const once = (observe = coverage?.observe) => {
+    const cluster = createCluster(parseScenario(raw, `storm-${mode}-${seed}.json`), { checked: true, ...(observe ? { inspect: observe } : {}) });
     const result = cluster.run();
     return { cluster, result };
   };
   const { cluster, result } = once();
-  const fail = (kind: SweepFailure['kind'], detail: string): SeedResult => ({ seed, mode, simulatedMs: result.simulatedMs, failure: { seed, mode, kind, detail, scenario: raw } });
+  const covered = coverage ? { coverage: coverage.toJSON() } : {};
+  const fail = (kind: SweepFailure['kind'], detail: string): SeedResult => ({ seed, mode, simulatedMs: result.simulatedMs, failure: { seed, mode, kind, detail, scenario: raw }, ...covered });
   if (result.violation) return fail('safety', result.violation.message);
   const atEnd = checkInvariants(cluster);
   if (atEnd.length > 0) return fail('safety', atEnd[0]!);
@@ -43,12 +48,12 @@ export function judge(raw: Record<string, unknown>, seed: number, mode: StormMod
     return fail('liveness', `applications never finished after the faults stopped: ${open.join(', ')}`);
   }
   if (options.checkDeterminism) {
-    const again = once();
+    const again = once(undefined);
     const a = timelineLines(cluster.trace.entries, { verbose: true }).join('\n');
     const b = timelineLines(again.cluster.trace.entries, { verbose: true }).join('\n');
     if (a !== b) return fail('determinism', 'the same seed gave two different traces');
   }
-  return { seed, mode, simulatedMs: result.simulatedMs };
+  return { seed, mode, simulatedMs: result.simulatedMs, ...covered };
 }
 
 /** The smallest fault plan that still fails the same way (see shrink.ts). */
