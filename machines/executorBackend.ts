@@ -1,29 +1,48 @@
 /**
- * CoarseGrainedExecutorBackend with the Executor it creates and the Executor's heartbeater:
- * registers with the driver, runs TaskRunners, reports their status, heartbeats, and exits with
- * Spark's exit codes. Models core/.../spark/executor/CoarseGrainedExecutorBackend.scala,
- * Executor.scala (launchTask, killTask, reportHeartBeat) and Heartbeater.scala;
- * shared/spark-semantics.md sections 2.1-2.3. The machine's output is the JVM's exit code.
+ * CoarseGrainedExecutorBackend, with the Executor it creates and the Executor's heartbeater: one
+ * executor process. It registers with the driver, runs a TaskRunner per LaunchTask, reports task
+ * status, heartbeats to the HeartbeatReceiver, and ends with the JVM's exit code (the output).
+ * Models core/.../spark/executor/CoarseGrainedExecutorBackend.scala, Executor.scala (launchTask,
+ * killTask, kill marks, reportHeartBeat, stop) and core/.../spark/Heartbeater.scala;
+ * shared/spark-semantics.md sections 2.1-2.3.
+ *
+ * How the process ends, as in Spark 4.1.1 (and 3.1.3; both sources read):
+ * - exitExecutor(code, reason, notifyDriver) only has effect once (stopping.compareAndSet), sends
+ *   RemoveExecutor(ExecutorLossReason(reason)) if notifyDriver, then self.send(Shutdown). Its `code`
+ *   only picks the log level.
+ * - Shutdown: no Executor yet -> System.exit(1); else executor.stop(), after which the RpcEnv ends
+ *   and main() calls System.exit(0). So exitExecutor(1, ...) once the Executor exists ends with 0.
+ * - The heartbeater's 60th consecutive failure calls System.exit(56) directly (no RemoveExecutor).
+ * (Older releases, 2.x and early 3.x, called System.exit(code) inside exitExecutor itself.)
+ *
+ * The driver reference: Spark sets `driver = Some(ref)` in onStart before the RegisterExecutor
+ * ask, so `driver.nonEmpty` holds from the start; here the driver's address is known from the
+ * input, and exitExecutor(notifyDriver = true) always reaches it.
  */
-import { assign, enqueueActions, raise, setup, spawnChild, type AnyActorRef } from 'xstate';
+import { assign, enqueueActions, raise, setup } from 'xstate';
 import { num, type ResolvedConf } from './conf.js';
 import { nowOf } from './clock.js';
 import { ENDPOINT, processOf, siblingAddress } from './ids.js';
 import type {
   Address, ExecutorReportHeartBeat, HeartbeatResponse, KillTask, LaunchTask, OnDisconnected, RegisteredExecutor, RegisterExecutorFailed,
-  Shutdown, StopExecutor, TaskRunnerStatusUpdate,
+  RpcMessage, Shutdown, StopExecutor, TaskRunnerStatusUpdate,
 } from './protocol.js';
 import { networkOf, rpc } from './rpc.js';
 import { isTaskFinished } from './states.js';
 import { taskRunnerMachine } from './task.js';
 import { tickerPlaceholder } from './ticker.js';
 
-/** Executor.KILL_MARK_TTL_MS: a KillTask that arrives before its LaunchTask is remembered this long. */
+/** Executor.KILL_MARK_TTL_MS (3.5+): a KillTask that arrives before its LaunchTask is remembered this long. */
 export const KILL_MARK_TTL_MS = 10_000;
-/** Bound on remembered kill marks. */
-export const MAX_KILL_MARKS = 10_000;
+/**
+ * Bound on remembered kill marks. Spark's map is unbounded, but a mark exists only for a KillTask
+ * that overtook its LaunchTask, i.e. for tasks in flight to this executor (a few per core).
+ */
+export const MAX_KILL_MARKS = 1_000;
 /** ExecutorExitCode.HEARTBEAT_FAILURE. */
 export const HEARTBEAT_FAILURE_EXIT_CODE = 56;
+/** The port of the executor's BlockManagerId (not modelled; any fixed port). */
+export const BLOCK_MANAGER_PORT = 7079;
 
 export interface ExecutorBackendInput {
   address: Address;
@@ -31,213 +50,320 @@ export interface ExecutorBackendInput {
   appId: string;
   hostname: string;
   cores: number;
-  /** The driver's CoarseGrainedScheduler. */
+  /** The driver's CoarseGrainedScheduler (--driver-url). */
   driverUrl: Address;
   conf: ResolvedConf;
-  /** Heartbeater's initial-delay draw in [0, 1): first heartbeat after interval x (1 + jitter). */
+  /** Heartbeater's random draw in [0, 1): the first heartbeat comes interval + floor(jitter x interval) after the Executor is created. */
   heartbeatJitter: number;
+}
+
+/** A kill mark: Executor.killMarks' (interruptThread, reason, time). */
+export interface KillMark { interruptThread: boolean; reason: string; atMs: number }
+
+/** The Executor object, created on RegisteredExecutor (Spark's `executor` field is null before). */
+export interface ExecutorInstance {
+  /** Executor.runningTasks: task id -> cpus of its TaskDescription (statusUpdate reports them as taskCpus). */
+  runningTasks: Record<number, number>;
+  /** Executor.killMarks: KillTasks for tasks not launched (yet), by task id. */
+  killMarks: Record<number, KillMark>;
+  /** Executor.heartbeatFailures: consecutive heartbeats without a HeartbeatResponse. */
+  heartbeatFailures: number;
+  /** The last Heartbeat has had no HeartbeatResponse yet (its ask is still pending). */
+  awaitingHeartbeatResponse: boolean;
 }
 
 export interface ExecutorBackendContext {
   address: Address;
   executorId: string;
+  appId: string;
   hostname: string;
   cores: number;
   driverUrl: Address;
   heartbeatIntervalMs: number;
   heartbeatMaxFailures: number;
   heartbeatJitter: number;
-  heartbeatFailures: number;
-  /** The last Heartbeat got no HeartbeatResponse yet. */
-  awaitingHeartbeatResponse: boolean;
-  /** Running task ids and their cpus (Executor.runningTasks). */
-  runningTasks: Record<number, number>;
-  /** KillTask marks for tasks not launched yet: task id -> reason and time. */
-  killMarks: Record<number, { reason: string; atMs: number }>;
+  executor: ExecutorInstance | null;
+  /** Why the process is stopping: the first exitExecutor's reason, or the driver's StopExecutor. */
+  stopReason: string | undefined;
+  /** The JVM's exit code, once exited. */
   exitCode: number | undefined;
-  exitReason: string | undefined;
 }
+
+export interface ExecutorBackendOutput { exitCode: number; reason: string }
 
 export type ExecutorBackendEvent =
   | RegisteredExecutor | RegisterExecutorFailed | LaunchTask | KillTask | StopExecutor | Shutdown | OnDisconnected
   | ExecutorReportHeartBeat | HeartbeatResponse | TaskRunnerStatusUpdate;
+
+/** The child id of a task's TaskRunner. */
+export function taskRunnerId(taskId: number): string {
+  return `task-${taskId}`;
+}
+
+/** Kill marks still alive at `nowMs` (age <= KILL_MARK_TTL_MS), at most the newest MAX_KILL_MARKS. */
+export function liveKillMarks(marks: Record<number, KillMark>, nowMs: number): Record<number, KillMark> {
+  const live = Object.entries(marks).filter(([, m]) => nowMs - m.atMs <= KILL_MARK_TTL_MS);
+  if (live.length > MAX_KILL_MARKS) live.sort(([, a], [, b]) => a.atMs - b.atMs).splice(0, live.length - MAX_KILL_MARKS);
+  return Object.fromEntries(live);
+}
+
+/** Task ids the Executor is running. */
+export function runningTaskIds(context: ExecutorBackendContext): number[] {
+  return Object.keys(context.executor?.runningTasks ?? {}).map(Number);
+}
+
+const LAUNCH_TASK_WITHOUT_EXECUTOR = 'Received LaunchTask command but executor was null';
+const KILL_TASK_WITHOUT_EXECUTOR = 'Received KillTask command but executor was null';
+const DRIVER_COMMANDED_SHUTDOWN = 'Driver commanded a shutdown';
+
+/** A message to the driver's CoarseGrainedScheduler, through the network. */
+const toDriver = (context: ExecutorBackendContext, message: RpcMessage) => rpc(context.address, context.driverUrl, message);
 
 export const executorBackendMachine = setup({
   types: {
     input: {} as ExecutorBackendInput,
     context: {} as ExecutorBackendContext,
     events: {} as ExecutorBackendEvent,
-    output: {} as { exitCode: number; reason: string },
+    output: {} as ExecutorBackendOutput,
   },
   actors: { ticker: tickerPlaceholder, taskRunner: taskRunnerMachine },
   guards: {
-    fromDriver: ({ context, event }) => event.type === 'onDisconnected' && processOf(event.remoteAddress) === processOf(context.driverUrl),
-    heartbeatsExhausted: ({ context }) => context.awaitingHeartbeatResponse && context.heartbeatFailures + 1 >= context.heartbeatMaxFailures,
+    /** onDisconnected: `driver.exists(_.address == remoteAddress)`: an endpoint of the driver's process. */
+    driverDisconnected: ({ context, event }) => event.type === 'onDisconnected' && processOf(event.remoteAddress) === processOf(context.driverUrl),
+    taskAlreadyRunning: ({ context, event }) => event.type === 'LaunchTask' && context.executor?.runningTasks[event.data.taskId] !== undefined,
+    heartbeatFailuresExhausted: ({ context }) =>
+      context.executor !== null && context.executor.awaitingHeartbeatResponse && context.executor.heartbeatFailures + 1 >= context.heartbeatMaxFailures,
   },
   actions: {
-    /** Records the JVM's exit code and reason; the transition goes to `exited`. */
-    exitWith: assign((_, params: { code: number; reason: string }) => ({ exitCode: params.code, exitReason: params.reason })),
-    /** exitExecutor(code, reason, notifyDriver = true): RemoveExecutor(id, ExecutorLossReason(reason)) to the driver. */
-    notifyDriverOfExit: enqueueActions(({ context, enqueue, system }, params: { reason: string }) => {
-      enqueue.sendTo(networkOf(system), rpc(context.address, context.driverUrl, { type: 'RemoveExecutor', executorId: context.executorId, reason: { kind: 'ExecutorLossReason', message: params.reason } }));
+    /** onStart: driver.ask(RegisterExecutor(executorId, self, hostname, cores, logUrls, ..., resourceProfileId)). */
+    registerExecutor: enqueueActions(({ context, enqueue, system }) => {
+      enqueue.sendTo(networkOf(system), toDriver(context, {
+        type: 'RegisterExecutor', executorId: context.executorId, executorRef: context.address, hostname: context.hostname, cores: context.cores, logUrls: {}, resourceProfileId: 0,
+      }));
     }),
+    /** new Executor(...) (its constructor starts the heartbeater), then driver.send(LaunchedExecutor(executorId)). */
+    createExecutor: enqueueActions(({ context, enqueue, system }) => {
+      enqueue.assign({ executor: { runningTasks: {}, killMarks: {}, heartbeatFailures: 0, awaitingHeartbeatResponse: false } });
+      // Heartbeater.start: scheduleAtFixedRate(initialDelay = intervalMs + (random * intervalMs).asInstanceOf[Int], intervalMs).
+      enqueue.spawnChild('ticker', {
+        id: 'Heartbeater',
+        input: {
+          event: { type: 'executor.reportHeartBeat' },
+          initialDelayMs: context.heartbeatIntervalMs + Math.floor(context.heartbeatJitter * context.heartbeatIntervalMs),
+          periodMs: context.heartbeatIntervalMs,
+        },
+      });
+      enqueue.sendTo(networkOf(system), toDriver(context, { type: 'LaunchedExecutor', executorId: context.executorId }));
+    }),
+    /**
+     * exitExecutor(code, reason, notifyDriver): the first call wins (stopping.compareAndSet(false, true));
+     * RemoveExecutor(executorId, ExecutorLossReason(reason)) if notifyDriver; the transition then goes
+     * to `stopping`, whose Shutdown gives the exit code (`code` itself only picks Spark's log level).
+     */
+    exitExecutor: enqueueActions(({ context, enqueue, system }, params: { code: number; reason: string; notifyDriver: boolean }) => {
+      if (context.stopReason !== undefined) return; // "Skip exiting executor since it's been already asked to exit before."
+      enqueue.assign({ stopReason: params.reason });
+      if (params.notifyDriver) {
+        enqueue.sendTo(networkOf(system), toDriver(context, { type: 'RemoveExecutor', executorId: context.executorId, reason: { kind: 'ExecutorLossReason', message: params.reason } }));
+      }
+    }),
+    /** Shutdown: no Executor -> System.exit(1); else executor.stop() (heartbeater and task threads stop), then exit 0. */
+    shutdown: enqueueActions(({ context, enqueue }) => {
+      if (context.executor) {
+        enqueue.stopChild('Heartbeater');
+        for (const taskId of runningTaskIds(context)) enqueue.stopChild(taskRunnerId(taskId));
+      }
+      enqueue.assign({ exitCode: context.executor ? 0 : 1, stopReason: context.stopReason ?? 'Shutdown' });
+    }),
+    /**
+     * Executor.launchTask: a TaskRunner in runningTasks; a kill mark for this task (a KillTask that
+     * came first) kills it before it runs and is removed; then threadPool.execute(runner).
+     */
+    launchTask: enqueueActions(({ context, event, enqueue, system }) => {
+      if (event.type !== 'LaunchTask' || !context.executor) return;
+      const task = event.data;
+      const id = taskRunnerId(task.taskId);
+      const now = nowOf(system);
+      const { [task.taskId]: mark, ...otherMarks } = context.executor.killMarks;
+      enqueue.assign({
+        executor: { ...context.executor, runningTasks: { ...context.executor.runningTasks, [task.taskId]: task.cpus }, killMarks: liveKillMarks(otherMarks, now) },
+      });
+      enqueue.spawnChild('taskRunner', { id, input: { taskDescription: task } });
+      // Spark's cleaner drops marks older than the TTL every KILL_MARK_TTL_MS, so a mark lives 10-20 s
+      // there; the model keeps the guaranteed part: a mark kills a launch at most 10 s after it.
+      if (mark && now - mark.atMs <= KILL_MARK_TTL_MS) enqueue.sendTo(id, { type: 'taskRunner.kill', interruptThread: mark.interruptThread, reason: mark.reason });
+      enqueue.sendTo(id, { type: 'taskRunner.run' });
+    }),
+    /**
+     * Executor.killTask: killMarks.put(taskId, ...); a running TaskRunner is killed and the mark
+     * removed at once; otherwise the mark stays for a LaunchTask that is still on its way.
+     */
+    killTask: enqueueActions(({ context, event, enqueue, system }) => {
+      if (event.type !== 'KillTask' || !context.executor) return;
+      if (context.executor.runningTasks[event.taskId] !== undefined) {
+        enqueue.sendTo(taskRunnerId(event.taskId), { type: 'taskRunner.kill', interruptThread: event.interruptThread, reason: event.reason });
+        return;
+      }
+      const now = nowOf(system);
+      const marks = { ...context.executor.killMarks, [event.taskId]: { interruptThread: event.interruptThread, reason: event.reason, atMs: now } };
+      enqueue.assign({ executor: { ...context.executor, killMarks: liveKillMarks(marks, now) } });
+    }),
+    /**
+     * statusUpdate(taskId, state, data): StatusUpdate(executorId, taskId, state, data, taskCpus) to the
+     * driver; a finished TaskRunner leaves runningTasks (run()'s finally) and its actor is stopped.
+     */
+    statusUpdate: enqueueActions(({ context, event, enqueue, system }) => {
+      if (event.type !== 'taskRunner.statusUpdate' || !context.executor) return;
+      const cpus = context.executor.runningTasks[event.taskId];
+      if (cpus === undefined) return; // only running TaskRunners report
+      enqueue.sendTo(networkOf(system), toDriver(context, { type: 'StatusUpdate', executorId: context.executorId, taskId: event.taskId, state: event.state, data: event.data, taskCpus: cpus }));
+      if (!isTaskFinished(event.state)) return;
+      const { [event.taskId]: _finished, ...rest } = context.executor.runningTasks;
+      enqueue.stopChild(taskRunnerId(event.taskId));
+      enqueue.assign({ executor: { ...context.executor, runningTasks: rest } });
+    }),
+    /**
+     * Executor.reportHeartBeat: askSync(Heartbeat, timeout = spark.executor.heartbeatInterval). The
+     * timeout equals the period, so "the previous ask timed out" is "no reply by this tick": that
+     * counts one failure (heartbeatFailures += 1) before the next Heartbeat goes out.
+     */
+    reportHeartBeat: enqueueActions(({ context, enqueue, system }) => {
+      if (!context.executor) return;
+      const failed = context.executor.awaitingHeartbeatResponse ? 1 : 0;
+      enqueue.assign({ executor: { ...context.executor, heartbeatFailures: context.executor.heartbeatFailures + failed, awaitingHeartbeatResponse: true } });
+      // accumUpdates: task metrics and accumulators are not modelled.
+      enqueue.sendTo(networkOf(system), rpc(context.address, siblingAddress(context.driverUrl, ENDPOINT.HeartbeatReceiver), {
+        type: 'Heartbeat', executorId: context.executorId, accumUpdates: [],
+        blockManagerId: { executorId: context.executorId, host: context.hostname, port: BLOCK_MANAGER_PORT }, replyTo: context.address,
+      }));
+    }),
+    exitOnHeartbeatFailures: assign(({ context }) => ({
+      executor: context.executor && { ...context.executor, heartbeatFailures: context.executor.heartbeatFailures + 1 },
+      stopReason: `Exit as unable to send heartbeats to driver more than ${context.heartbeatMaxFailures} times`,
+      exitCode: HEARTBEAT_FAILURE_EXIT_CODE,
+    })),
+    /**
+     * HeartbeatResponse: heartbeatFailures = 0. reregisterBlockManager is ignored: the block manager
+     * is not modelled yet (Spark would call env.blockManager.reregister()). A reply later than one
+     * interval is taken as the answer to the outstanding Heartbeat, whereas Spark drops it (that ask
+     * timed out): replies carry no id, and the two agree whenever the network is faster than the interval.
+     */
+    heartbeatAnswered: assign(({ context }) => ({
+      executor: context.executor && { ...context.executor, heartbeatFailures: 0, awaitingHeartbeatResponse: false },
+    })),
   },
 }).createMachine({
   id: 'CoarseGrainedExecutorBackend',
   context: ({ input }) => ({
     address: input.address,
     executorId: input.executorId,
+    appId: input.appId,
     hostname: input.hostname,
     cores: input.cores,
     driverUrl: input.driverUrl,
     heartbeatIntervalMs: num(input.conf, 'spark.executor.heartbeatInterval'),
     heartbeatMaxFailures: num(input.conf, 'spark.executor.heartbeat.maxFailures'),
     heartbeatJitter: input.heartbeatJitter,
-    heartbeatFailures: 0,
-    awaitingHeartbeatResponse: false,
-    runningTasks: {},
-    killMarks: {},
+    executor: null,
+    stopReason: undefined,
     exitCode: undefined,
-    exitReason: undefined,
   }),
   initial: 'registering',
   states: {
     registering: {
-      description: 'onStart: RegisterExecutor ask to the driver.',
-      entry: enqueueActions(({ context, enqueue, system }) => {
-        enqueue.sendTo(networkOf(system), rpc(context.address, context.driverUrl, {
-          type: 'RegisterExecutor', executorId: context.executorId, executorRef: context.address, hostname: context.hostname, cores: context.cores, logUrls: {}, resourceProfileId: 0,
-        }));
-      }),
+      description: 'onStart: the RegisterExecutor ask to the driver is pending; no Executor exists (CoarseGrainedExecutorBackend.scala).',
+      entry: 'registerExecutor',
       on: {
         RegisteredExecutor: {
           target: 'running',
-          description: 'The ask succeeded: create the Executor (its heartbeater starts), then LaunchedExecutor to the driver.',
-          actions: [
-            spawnChild('ticker', {
-              id: 'Heartbeater',
-              input: ({ context }: { context: ExecutorBackendContext }) => ({
-                event: { type: 'executor.reportHeartBeat' },
-                // Heartbeater: initialDelay = intervalMs + (random * intervalMs).asInstanceOf[Int].
-                initialDelayMs: context.heartbeatIntervalMs + Math.floor(context.heartbeatJitter * context.heartbeatIntervalMs),
-                periodMs: context.heartbeatIntervalMs,
-              }),
-            }),
-            enqueueActions(({ context, enqueue, system }) => {
-              enqueue.sendTo(networkOf(system), rpc(context.address, context.driverUrl, { type: 'LaunchedExecutor', executorId: context.executorId }));
-            }),
-          ],
+          description: 'The ask succeeded (self.send(RegisteredExecutor)): create the Executor, which starts its heartbeater; then LaunchedExecutor to the driver.',
+          actions: 'createExecutor',
         },
         RegisterExecutorFailed: {
-          target: 'exited',
-          description: 'The ask failed (duplicate id, excluded host): exitExecutor(1, "Cannot register with driver", notifyDriver = false).',
-          actions: { type: 'exitWith', params: { code: 1, reason: 'Cannot register with driver' } },
+          target: 'stopping',
+          description: 'The ask failed (duplicate executor id, excluded host, driver gone): exitExecutor(1, "Cannot register with driver: <driverUrl>", notifyDriver = false).',
+          actions: { type: 'exitExecutor', params: ({ context }) => ({ code: 1, reason: `Cannot register with driver: ${context.driverUrl}`, notifyDriver: false }) },
         },
         LaunchTask: {
-          target: 'exited',
-          description: 'exitExecutor(1, "Received LaunchTask command but executor was null").',
-          actions: [{ type: 'exitWith', params: { code: 1, reason: 'Received LaunchTask command but executor was null' } }, { type: 'notifyDriverOfExit', params: { reason: 'Received LaunchTask command but executor was null' } }],
+          target: 'stopping',
+          description: 'executor == null: exitExecutor(1, "Received LaunchTask command but executor was null").',
+          actions: { type: 'exitExecutor', params: { code: 1, reason: LAUNCH_TASK_WITHOUT_EXECUTOR, notifyDriver: true } },
         },
-        StopExecutor: { target: 'stopping' },
-        Shutdown: { target: 'exited', description: 'No Executor yet: System.exit(1).', actions: { type: 'exitWith', params: { code: 1, reason: 'Shutdown before the executor was created' } } },
-        onDisconnected: {
-          guard: 'fromDriver',
-          target: 'exited',
-          actions: { type: 'exitWith', params: { code: 1, reason: 'Driver disassociated! Shutting down.' } },
+        KillTask: {
+          target: 'stopping',
+          description: 'executor == null: exitExecutor(1, "Received KillTask command but executor was null").',
+          actions: { type: 'exitExecutor', params: { code: 1, reason: KILL_TASK_WITHOUT_EXECUTOR, notifyDriver: true } },
         },
+        StopExecutor: {
+          target: 'stopping',
+          description: 'StopExecutor: stopping = true, self.send(Shutdown).',
+          actions: assign({ stopReason: DRIVER_COMMANDED_SHUTDOWN }),
+        },
+        Shutdown: { target: 'exited', description: 'Shutdown with executor == null: System.exit(1).', actions: 'shutdown' },
+        onDisconnected: [
+          {
+            guard: 'driverDisconnected',
+            target: 'stopping',
+            description: 'The driver\'s connection closed: exitExecutor(1, "Driver <driverUrl> disassociated! Shutting down.", notifyDriver = false).',
+            actions: { type: 'exitExecutor', params: ({ context }) => ({ code: 1, reason: `Driver ${context.driverUrl} disassociated! Shutting down.`, notifyDriver: false }) },
+          },
+          { description: 'Another process: only logged ("An unknown driver disconnected").' },
+        ],
+        'executor.reportHeartBeat': { description: 'Ignored: no Executor, so no heartbeater yet.' },
+        HeartbeatResponse: { description: 'Ignored: no Heartbeat was sent yet.' },
+        'taskRunner.statusUpdate': { description: 'Ignored: no TaskRunner exists yet.' },
       },
     },
     running: {
-      description: 'The Executor runs tasks and heartbeats to the HeartbeatReceiver.',
+      description: 'The Executor exists: it runs TaskRunners and its heartbeater (child "Heartbeater") reports to the HeartbeatReceiver.',
       on: {
-        LaunchTask: {
-          description: 'Executor.launchTask: a TaskRunner per attempt; a kill mark younger than 10 s kills it at once.',
-          actions: enqueueActions(({ context, event, enqueue, system }) => {
-            const task = event.data;
-            const id = `task-${task.taskId}`;
-            enqueue.spawnChild('taskRunner', { id, input: { taskDescription: task } });
-            const mark = context.killMarks[task.taskId];
-            const { [task.taskId]: _used, ...marks } = context.killMarks;
-            enqueue.assign({ runningTasks: { ...context.runningTasks, [task.taskId]: task.cpus }, killMarks: marks });
-            if (mark && nowOf(system) - mark.atMs <= KILL_MARK_TTL_MS) enqueue.sendTo(id, { type: 'taskRunner.kill', interruptThread: true, reason: mark.reason });
-          }),
-        },
-        'taskRunner.statusUpdate': {
-          description: 'statusUpdate: StatusUpdate(executorId, taskId, state, data, taskCpus) to the driver; a finished TaskRunner is removed.',
-          actions: enqueueActions(({ context, event, enqueue, system }) => {
-            const cpus = context.runningTasks[event.taskId];
-            if (cpus === undefined) return;
-            enqueue.sendTo(networkOf(system), rpc(context.address, context.driverUrl, { type: 'StatusUpdate', executorId: context.executorId, taskId: event.taskId, state: event.state, data: event.data, taskCpus: cpus }));
-            if (!isTaskFinished(event.state)) return;
-            const { [event.taskId]: _done, ...rest } = context.runningTasks;
-            enqueue.stopChild(`task-${event.taskId}`);
-            enqueue.assign({ runningTasks: rest });
-          }),
-        },
-        KillTask: {
-          description: 'Executor.killTask: kill the running TaskRunner, or remember a kill mark for a task not launched yet.',
-          actions: enqueueActions(({ context, event, enqueue, system, self }) => {
-            const runner = self.getSnapshot().children[`task-${event.taskId}`] as AnyActorRef | undefined;
-            if (runner) {
-              enqueue.sendTo(runner, { type: 'taskRunner.kill', interruptThread: event.interruptThread, reason: event.reason });
-              return;
-            }
-            const now = nowOf(system);
-            const live = Object.entries(context.killMarks).filter(([, m]) => now - m.atMs <= KILL_MARK_TTL_MS).slice(-(MAX_KILL_MARKS - 1));
-            enqueue.assign({ killMarks: { ...Object.fromEntries(live), [event.taskId]: { reason: event.reason, atMs: now } } });
-          }),
-        },
+        LaunchTask: [
+          { guard: 'taskAlreadyRunning', description: 'Ignored: task ids are unique per SparkContext, so the driver never launches one twice; the model keeps one actor per id.' },
+          { description: 'executor.launchTask(this, taskDesc) (Executor.scala).', actions: 'launchTask' },
+        ],
+        KillTask: { description: 'executor.killTask(taskId, interruptThread, reason) (Executor.scala).', actions: 'killTask' },
+        'taskRunner.statusUpdate': { description: 'statusUpdate: StatusUpdate with the task\'s cpus to the driver; a finished TaskRunner is removed.', actions: 'statusUpdate' },
         'executor.reportHeartBeat': [
           {
-            guard: 'heartbeatsExhausted',
+            guard: 'heartbeatFailuresExhausted',
             target: 'exited',
-            description: '"Exit as unable to send heartbeats to driver more than 60 times": System.exit(56), no RemoveExecutor.',
-            actions: enqueueActions(({ context, enqueue }) => {
-              enqueue.assign({ heartbeatFailures: context.heartbeatFailures + 1 });
-              enqueue({ type: 'exitWith', params: { code: HEARTBEAT_FAILURE_EXIT_CODE, reason: `Exit as unable to send heartbeats to driver more than ${context.heartbeatMaxFailures} times` } });
-            }),
+            description: 'The previous Heartbeat timed out and heartbeatFailures reaches spark.executor.heartbeat.maxFailures: System.exit(56), no RemoveExecutor (Executor.reportHeartBeat).',
+            actions: 'exitOnHeartbeatFailures',
           },
-          {
-            description: 'reportHeartBeat: an ask with timeout = the interval, so an unanswered previous heartbeat counts as one failure.',
-            actions: enqueueActions(({ context, enqueue, system }) => {
-              enqueue.assign({ heartbeatFailures: context.heartbeatFailures + (context.awaitingHeartbeatResponse ? 1 : 0), awaitingHeartbeatResponse: true });
-              enqueue.sendTo(networkOf(system), rpc(context.address, siblingAddress(context.driverUrl, ENDPOINT.HeartbeatReceiver), {
-                type: 'Heartbeat', executorId: context.executorId, accumUpdates: Object.keys(context.runningTasks).map((id) => [Number(id), 0] as [number, number]),
-                blockManagerId: { executorId: context.executorId, host: context.hostname, port: 7079 }, replyTo: context.address,
-              }));
-            }),
-          },
+          { description: 'Heartbeater tick: count an unanswered previous Heartbeat as a failure, send the next one (Executor.reportHeartBeat).', actions: 'reportHeartBeat' },
         ],
-        HeartbeatResponse: {
-          description: 'A reply resets heartbeatFailures (reregisterBlockManager: the block manager is not modelled yet).',
-          actions: assign({ heartbeatFailures: 0, awaitingHeartbeatResponse: false }),
+        HeartbeatResponse: { description: 'The ask succeeded: heartbeatFailures = 0.', actions: 'heartbeatAnswered' },
+        StopExecutor: {
+          target: 'stopping',
+          description: 'StopExecutor: stopping = true, self.send(Shutdown) (so an ack can be sent first).',
+          actions: assign({ stopReason: DRIVER_COMMANDED_SHUTDOWN }),
         },
-        StopExecutor: { target: 'stopping' },
-        Shutdown: { target: 'exited', actions: { type: 'exitWith', params: { code: 0, reason: 'Executor stopped' } } },
-        onDisconnected: {
-          guard: 'fromDriver',
-          target: 'exited',
-          description: 'exitExecutor(1, "Driver disassociated! Shutting down.", notifyDriver = false).',
-          actions: { type: 'exitWith', params: { code: 1, reason: 'Driver disassociated! Shutting down.' } },
-        },
+        Shutdown: { target: 'exited', description: 'Shutdown: executor.stop() on a new thread; the JVM then exits 0.', actions: 'shutdown' },
+        onDisconnected: [
+          {
+            guard: 'driverDisconnected',
+            target: 'stopping',
+            description: 'The driver\'s connection closed: exitExecutor(1, "Driver <driverUrl> disassociated! Shutting down.", notifyDriver = false).',
+            actions: { type: 'exitExecutor', params: ({ context }) => ({ code: 1, reason: `Driver ${context.driverUrl} disassociated! Shutting down.`, notifyDriver: false }) },
+          },
+          { description: 'Another process (a worker, another executor): only logged ("An unknown driver disconnected").' },
+        ],
+        RegisteredExecutor: { description: 'Ignored: sent once, by the registration ask\'s completion.' },
+        RegisterExecutorFailed: { description: 'Ignored: the registration ask already succeeded; an ask completes once.' },
       },
     },
     stopping: {
-      description: 'StopExecutor: stopping = true and Shutdown to itself (so the ack goes out first).',
+      description: 'stopping = true and Shutdown sent to itself (StopExecutor or exitExecutor). The raised Shutdown is handled before any other message.',
       entry: raise({ type: 'Shutdown' }),
       on: {
         Shutdown: {
           target: 'exited',
-          description: 'executor.stop() (heartbeater and tasks stop); the JVM exits 0 (1 if no Executor was created).',
-          actions: enqueueActions(({ enqueue, self }) => {
-            const created = Boolean(self.getSnapshot().children['Heartbeater']);
-            enqueue({ type: 'exitWith', params: { code: created ? 0 : 1, reason: created ? 'Executor stopped' : 'Shutdown before the executor was created' } });
-          }),
+          description: 'Shutdown: executor == null -> System.exit(1); else executor.stop(), then the JVM exits 0 (CoarseGrainedExecutorBackend.scala).',
+          actions: 'shutdown',
         },
-        onDisconnected: { description: 'Stopping: "Driver disconnected" is only logged.' },
       },
     },
-    exited: { type: 'final', description: 'The JVM exited (exitExecutor / System.exit).' },
+    exited: { type: 'final', description: 'The JVM exited; the process stand-in reports the exit code.' },
   },
-  output: ({ context }) => ({ exitCode: context.exitCode ?? 0, reason: context.exitReason ?? '' }),
+  output: ({ context }) => ({ exitCode: context.exitCode ?? 0, reason: context.stopReason ?? '' }),
 });

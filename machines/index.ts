@@ -19,5 +19,5 @@ export { schedulerBackendMachine, standaloneLossReason, isExecutorActive, totalC
 export * as taskScheduler from './taskScheduler.js';
 export { dagSchedulerMachine, jobSummaries, type DagSchedulerContext, type DagSchedulerEvent, type JobInfo, type StageInfo, type JobSummary } from './dagScheduler.js';
 export { heartbeatReceiverMachine, validateHeartbeatConf, executorTimeoutMs, type HeartbeatReceiverContext, type HeartbeatReceiverInput, type HeartbeatReceiverEvent } from './heartbeatReceiver.js';
-export { executorBackendMachine, KILL_MARK_TTL_MS, HEARTBEAT_FAILURE_EXIT_CODE, type ExecutorBackendContext, type ExecutorBackendInput, type ExecutorBackendEvent } from './executorBackend.js';
-export { taskRunnerMachine, taskWorkPlaceholder, type TaskRunnerInput, type TaskRunnerEvent } from './task.js';
+export { executorBackendMachine, KILL_MARK_TTL_MS, MAX_KILL_MARKS, HEARTBEAT_FAILURE_EXIT_CODE, BLOCK_MANAGER_PORT, liveKillMarks, runningTaskIds, taskRunnerId, type ExecutorBackendContext, type ExecutorBackendInput, type ExecutorBackendEvent, type ExecutorBackendOutput, type ExecutorInstance, type KillMark } from './executorBackend.js';
+export { taskRunnerMachine, taskWorkPlaceholder, statusUpdate as taskStatusUpdate, type TaskRunnerInput, type TaskRunnerEvent, type TaskRunnerContext, type TaskRunnerOutput } from './task.js';

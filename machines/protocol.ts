@@ -38,6 +38,8 @@ export interface ApplicationFinished { type: 'ApplicationFinished'; id: string }
 
 /** Periodic self-messages, sent by timers outside the machines (DESIGN.md rule 2). */
 export interface CheckForWorkerTimeOut { type: 'CheckForWorkerTimeOut' }
+/** Master-internal: the leader election agent elected this Master (MonarchyLeaderAgent does so at once). */
+export interface ElectedLeader { type: 'ElectedLeader' }
 export interface SendHeartbeat { type: 'SendHeartbeat' }
 export interface ReregisterWithMaster { type: 'ReregisterWithMaster' }
 
@@ -238,6 +240,8 @@ export interface JobFailed { type: 'JobFailed'; jobId: number; exception: string
 
 /** ExecutorBackend.statusUpdate, TaskRunner -> CoarseGrainedExecutorBackend. */
 export interface TaskRunnerStatusUpdate { type: 'taskRunner.statusUpdate'; taskId: number; state: TaskState; data: StatusUpdateData }
+/** Executor.launchTask: threadPool.execute(runner); a pool thread calls TaskRunner.run(). */
+export interface TaskRunnerRun { type: 'taskRunner.run' }
 /** TaskRunner.kill(interruptThread, reason). */
 export interface TaskRunnerKill { type: 'taskRunner.kill'; interruptThread: boolean; reason: string }
 /** A tick of the Executor's heartbeater (Executor.reportHeartBeat, scheduled at a fixed rate). */

@@ -1,69 +1,132 @@
 /**
- * Executor.TaskRunner: one task attempt on an executor, LAUNCHING -> RUNNING -> FINISHED | FAILED |
- * KILLED (| LOST). Models core/src/main/scala/org/apache/spark/executor/Executor.scala (TaskRunner.run,
- * kill) and TaskState.scala; shared/spark-semantics.md section 2.3.
+ * Executor.TaskRunner: one task attempt on an executor. State values are Spark's TaskState:
+ * LAUNCHING -> RUNNING -> FINISHED | FAILED | KILLED (| LOST).
+ * Models core/src/main/scala/org/apache/spark/executor/Executor.scala (TaskRunner.run, TaskRunner.kill,
+ * launchTask) and core/.../spark/TaskState.scala; shared/spark-semantics.md section 2.3.
  *
- * The task body is an effect: a child from the `taskWork` slot (the runtime provides a timed
- * stand-in) that reports work.succeeded or work.failed. LOST stays in the chart as TaskState has
- * it, but no event leads there: executors never send LOST (it came from Mesos fine-grained mode),
- * and a task whose process dies sends nothing at all.
+ * - LAUNCHING: the TaskRunner exists (Executor.runningTasks holds it) but no pool thread runs it yet.
+ *   `taskRunner.run` is Executor.launchTask's threadPool.execute(runner). A kill here only records
+ *   `reasonIfKilled` (the Task is not deserialized yet, so there is nothing to interrupt); run()
+ *   then still reports RUNNING first and throws TaskKilledException after deserialization: KILLED.
+ * - RUNNING: run() reported RUNNING (its first statement) and the task body runs, as a child from
+ *   the `taskWork` slot (the runtime provides a timed stand-in) that reports work.succeeded or
+ *   work.failed. A kill ends the attempt at once as KILLED: the model's task bodies honour
+ *   interrupts immediately. (Spark: task.kill marks the TaskContext interrupted, and interrupts the
+ *   thread if asked; a body that never checks still ends KILLED, at the latest when run() calls
+ *   killTaskIfInterrupted after it. Both interruptThread values therefore end the same way here.)
+ * - Exactly one terminal status update is sent, and nothing once a final state is reached.
+ *
+ * LOST stays in the chart because TaskState has it, but no event leads there, on purpose: Spark
+ * 3.5+/4.x executors never send LOST (only Mesos fine-grained mode did; 4.x's TaskSchedulerImpl
+ * asserts state != LOST), and a TaskRunner whose process dies sends nothing at all: the process
+ * stand-in stops the backend with its TaskRunners, and the driver learns of the loss from the
+ * disconnect or the heartbeat expiry (ExecutorLostFailure), not from a task state.
+ *
+ * Not modelled: fetch failures, TaskCommitDenied, result size limits (IndirectTaskResult,
+ * spark.driver.maxResultSize) and the TaskReaper (spark.task.reaper.enabled, default false).
  */
-import { fromCallback, sendParent, setup, spawnChild, stopChild, type AnyActorLogic, type EventObject } from 'xstate';
-import type { StatusUpdateData, TaskDescription, TaskRunnerKill, TaskRunnerStatusUpdate, WorkFailed, WorkSucceeded } from './protocol.js';
+import { assign, fromCallback, sendParent, setup, spawnChild, stopChild, type AnyActorLogic, type EventObject } from 'xstate';
+import type { StatusUpdateData, TaskDescription, TaskRunnerKill, TaskRunnerRun, TaskRunnerStatusUpdate, WorkFailed, WorkSucceeded } from './protocol.js';
 import type { TaskState } from './states.js';
 
 export interface TaskRunnerInput { taskDescription: TaskDescription }
-export type TaskRunnerEvent = TaskRunnerKill | WorkSucceeded | WorkFailed;
+
+export interface TaskRunnerContext {
+  taskDescription: TaskDescription;
+  /** TaskRunner.reasonIfKilled: set by a kill that came before run() deserialized the task. */
+  reasonIfKilled: string | undefined;
+}
+
+export type TaskRunnerEvent = TaskRunnerRun | TaskRunnerKill | WorkSucceeded | WorkFailed;
+
+/** The final state the attempt ended in. */
+export interface TaskRunnerOutput { state: TaskState }
 
 /** Placeholder for the task body; the runtime provides the timed stand-in (actors/taskWork.ts). */
 export const taskWorkPlaceholder: AnyActorLogic = fromCallback<EventObject, TaskRunnerInput>(() => undefined);
 
-const update = (task: TaskDescription, state: TaskState, data: StatusUpdateData = {}): TaskRunnerStatusUpdate => ({ type: 'taskRunner.statusUpdate', taskId: task.taskId, state, data });
+/** ExecutorBackend.statusUpdate(taskId, state, data), as the event the backend receives. */
+export function statusUpdate(task: TaskDescription, state: TaskState, data: StatusUpdateData = {}): TaskRunnerStatusUpdate {
+  return { type: 'taskRunner.statusUpdate', taskId: task.taskId, state, data };
+}
 
 export const taskRunnerMachine = setup({
   types: {
     input: {} as TaskRunnerInput,
-    context: {} as TaskRunnerInput,
+    context: {} as TaskRunnerContext,
     events: {} as TaskRunnerEvent,
+    output: {} as TaskRunnerOutput,
   },
   actors: { taskWork: taskWorkPlaceholder },
+  guards: {
+    killedBeforeRun: ({ context }) => context.reasonIfKilled !== undefined,
+  },
+  actions: {
+    reportRunning: sendParent(({ context }) => statusUpdate(context.taskDescription, 'RUNNING')),
+  },
 }).createMachine({
   id: 'TaskRunner',
-  context: ({ input }) => ({ taskDescription: input.taskDescription }),
+  context: ({ input }) => ({ taskDescription: input.taskDescription, reasonIfKilled: undefined }),
   initial: 'LAUNCHING',
   states: {
     LAUNCHING: {
-      description: 'TaskRunner created and handed to the thread pool; run() begins by reporting RUNNING.',
-      always: {
-        target: 'RUNNING',
-        actions: sendParent(({ context }) => update(context.taskDescription, 'RUNNING')),
+      description: 'Executor.launchTask created the TaskRunner (runningTasks.put); it waits for a thread of the executor\'s pool (Executor.scala).',
+      on: {
+        'taskRunner.run': [
+          {
+            guard: 'killedBeforeRun',
+            target: 'KILLED',
+            description: 'run(): statusUpdate(RUNNING) first, then, after deserialization, reasonIfKilled is set: TaskKilledException, statusUpdate(KILLED, TaskKilled(reason)); the body never runs (Executor.scala).',
+            actions: [
+              'reportRunning',
+              sendParent(({ context }) => statusUpdate(context.taskDescription, 'KILLED', { reason: { kind: 'TaskKilled', reason: context.reasonIfKilled! } })),
+            ],
+          },
+          {
+            target: 'RUNNING',
+            description: 'run(): statusUpdate(RUNNING, EMPTY_BYTE_BUFFER) is the first statement, before dependencies and deserialization (Executor.scala).',
+            actions: 'reportRunning',
+          },
+        ],
+        'taskRunner.kill': {
+          description: 'TaskRunner.kill before run(): reasonIfKilled = Some(reason); task is null, so nothing is interrupted (a later kill overwrites the reason) (Executor.scala).',
+          actions: assign({ reasonIfKilled: ({ event }) => event.reason }),
+        },
+        'work.succeeded': { description: 'Ignored: no task body runs before run().' },
+        'work.failed': { description: 'Ignored: no task body runs before run().' },
       },
     },
     RUNNING: {
-      description: 'RUNNING was sent (before deserialization); the task body runs.',
-      entry: spawnChild('taskWork', { id: 'work', input: ({ context }: { context: TaskRunnerInput }) => ({ taskDescription: context.taskDescription }) }),
+      description: 'RUNNING was reported; the task body (Task.run) runs.',
+      entry: spawnChild('taskWork', { id: 'work', input: ({ context }: { context: TaskRunnerContext }) => ({ taskDescription: context.taskDescription }) }),
       exit: stopChild('work'),
       on: {
         'work.succeeded': {
           target: 'FINISHED',
-          description: 'The result is serialized and sent: StatusUpdate(FINISHED).',
-          actions: sendParent(({ context }) => update(context.taskDescription, 'FINISHED')),
+          description: 'The result is serialized and sent: statusUpdate(FINISHED, DirectTaskResult) (Executor.scala).',
+          actions: sendParent(({ context }) => statusUpdate(context.taskDescription, 'FINISHED')),
         },
         'work.failed': {
           target: 'FAILED',
-          description: 'User code threw: StatusUpdate(FAILED, ExceptionFailure).',
-          actions: sendParent(({ context, event }) => update(context.taskDescription, 'FAILED', { reason: { kind: 'ExceptionFailure', className: event.className, description: event.description } })),
+          description: 'User code threw a non-fatal Throwable: statusUpdate(FAILED, ExceptionFailure) (Executor.scala).',
+          actions: sendParent(({ context, event }) => statusUpdate(context.taskDescription, 'FAILED', { reason: { kind: 'ExceptionFailure', className: event.className, description: event.description } })),
         },
         'taskRunner.kill': {
           target: 'KILLED',
-          description: 'kill(interruptThread, reason): TaskKilledException, StatusUpdate(KILLED, TaskKilled(reason)).',
-          actions: sendParent(({ context, event }) => update(context.taskDescription, 'KILLED', { reason: { kind: 'TaskKilled', reason: event.reason } })),
+          description: 'TaskRunner.kill -> task.kill(interruptThread, reason): TaskKilledException, statusUpdate(KILLED, TaskKilled(reason)) (Executor.scala).',
+          actions: sendParent(({ context, event }) => statusUpdate(context.taskDescription, 'KILLED', { reason: { kind: 'TaskKilled', reason: event.reason } })),
         },
+        'taskRunner.run': { description: 'Ignored: a TaskRunner is executed once.' },
       },
     },
-    FINISHED: { type: 'final' },
-    FAILED: { type: 'final' },
-    KILLED: { type: 'final' },
-    LOST: { type: 'final', description: 'TaskState.LOST: kept for the enum; executors of Spark 3.5+ never report it.' },
+    FINISHED: { type: 'final', output: { state: 'FINISHED' } },
+    FAILED: { type: 'final', output: { state: 'FAILED' } },
+    KILLED: { type: 'final', output: { state: 'KILLED' } },
+    LOST: {
+      type: 'final',
+      output: { state: 'LOST' },
+      description: 'TaskState.LOST: kept for the enum, unreachable on purpose (executors of Spark 3.5+ never report it; a dying process reports nothing).',
+    },
   },
+  output: ({ event }) => (event as unknown as { output: TaskRunnerOutput }).output,
 });
