@@ -49,6 +49,7 @@ export const CONF_TABLE = {
   'spark.deploy.maxExecutorRetries': { kind: 'int', default: 10, doc: 'counted executor failures before the Master removes the application; -1 disables' },
   'spark.deploy.spreadOutApps': { kind: 'boolean', fallback: 'spark.deploy.spreadOut', doc: 'spread executors over workers (true) or consolidate them' },
   'spark.deploy.spreadOut': { kind: 'boolean', default: true, doc: 'old name of spark.deploy.spreadOutApps' },
+  'spark.deploy.retainedApplications': { kind: 'int', default: 200, doc: 'completed applications the Master keeps; it drops max(this / 10, 1) oldest when full' },
   'spark.deploy.defaultCores': { kind: 'int', default: INT_MAX, doc: 'core cap of applications that do not set spark.cores.max' },
   'spark.worker.initialRegistrationRetries': { kind: 'int', default: 6, doc: 'registration attempts at the short interval' },
   'spark.worker.maxRegistrationRetries': { kind: 'int', default: 16, doc: 'registration attempts before the worker gives up' },

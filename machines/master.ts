@@ -10,24 +10,30 @@
  */
 import { enqueueActions, raise, setup, spawnChild } from 'xstate';
 import { bool, num, type ResolvedConf } from './conf.js';
-import { applicationId } from './ids.js';
+import { applicationId, processOf } from './ids.js';
 import { nowOf } from './clock.js';
 import type {
-  Address, ApplicationDescription, CheckForWorkerTimeOut, ExecutorStateChanged, KillExecutors, OnDisconnected,
-  RegisterApplication, RegisterWorker, RequestExecutors, RpcMessage, UnregisterApplication, WorkerHeartbeat, WorkerLatestState,
+  Address, ApplicationDescription, CheckForWorkerTimeOut, ElectedLeader, ExecutorStateChanged, KillExecutors, OnDisconnected,
+  RegisterApplication, RegisterWorker, RequestExecutors, UnregisterApplication, WorkerHeartbeat, WorkerLatestState,
 } from './protocol.js';
 import { networkOf, rpc } from './rpc.js';
-import { scheduleExecutorsOnWorkers } from './masterSchedule.js';
+import { byId, fullId, schedule, type Out } from './masterSchedule.js';
 import { isApplicationFinished, isExecutorFinished, type ApplicationState, type ExecutorState, type WorkerState } from './states.js';
 import { tickerPlaceholder } from './ticker.js';
 
 /** Int.MaxValue: ApplicationInfo's executor limit when no initial limit is given. */
 const INT_MAX = 2147483647;
-/** spark.deploy.retainedApplications (Master keeps this many completed applications). */
+/** spark.deploy.retainedApplications's default (the Master keeps this many completed applications). */
 export const RETAINED_APPLICATIONS = 200;
-/** Bound on the removed executors an application remembers (for reports). */
+/**
+ * Bound on the removed executors an application remembers (for reports). Spark's
+ * ApplicationInfo.removedExecutors is unbounded; the model caps it (DESIGN.md rule 7), oldest dropped.
+ */
 export const RETAINED_REMOVED_EXECUTORS = 10_000;
+/** Master's masterWebUiUrl, sent in RegisteredWorker (no web UI is modelled). */
+export const MASTER_WEB_UI_URL = 'http://master:8080';
 
+/** ExecutorDesc.scala, plus the last reported exit status and message (for reports). */
 export interface ExecutorDesc {
   id: number;
   appId: string;
@@ -40,6 +46,7 @@ export interface ExecutorDesc {
   message?: string;
 }
 
+/** WorkerInfo.scala. A DEAD worker keeps its executors listed, as Spark's WorkerInfo does. */
 export interface WorkerInfo {
   id: string;
   host: string;
@@ -55,6 +62,7 @@ export interface WorkerInfo {
   executors: string[];
 }
 
+/** ApplicationInfo.scala (default resource profile only). */
 export interface ApplicationInfo {
   id: string;
   desc: ApplicationDescription;
@@ -78,37 +86,31 @@ export interface MasterContext {
   maxExecutorRetries: number;
   spreadOutApps: boolean;
   defaultCores: number;
+  retainedApplications: number;
+  /** Spark's `workers`: registered workers by id, DEAD ones included until culled (idToWorker = the non-DEAD ones). */
   workers: Record<string, WorkerInfo>;
+  /** Running applications and the retained completed ones (Spark's `apps` + `completedApps`). */
   apps: Record<string, ApplicationInfo>;
   /** Applications in registration order, kept while they run (Spark's waitingApps). */
   waitingApps: string[];
   /** Finished applications still retained, oldest first. */
   completedApps: string[];
+  /** Master.nextAppNumber. */
   nextAppNumber: number;
 }
 
 export interface MasterInput { address: Address; conf: ResolvedConf }
 
 export type MasterEvent =
-  | { type: 'ElectedLeader' }
+  | ElectedLeader
   | RegisterWorker | RegisterApplication | UnregisterApplication | ExecutorStateChanged | WorkerHeartbeat
   | CheckForWorkerTimeOut | RequestExecutors | KillExecutors | WorkerLatestState | OnDisconnected;
 
-interface Out { to: Address; message: RpcMessage }
+// Derived views and placement live in masterSchedule.ts.
+export { coresFree, memoryFree, coresLeft, hostPort, schedule } from './masterSchedule.js';
 
 // ---------------------------------------------------------------------------------------------
-// Derived views
-
-export const coresFree = (w: WorkerInfo) => w.cores - w.coresUsed;
-export const memoryFree = (w: WorkerInfo) => w.memory - w.memoryUsed;
-/** ApplicationInfo.coresLeft. */
-export const coresLeft = (app: ApplicationInfo, defaultCores: number) => (app.desc.maxCores ?? defaultCores) - app.coresGranted;
-export const hostPort = (w: WorkerInfo) => `${w.host}:${w.port}`;
-const fullId = (e: ExecutorDesc) => `${e.appId}/${e.id}`;
-const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-// ---------------------------------------------------------------------------------------------
-// Master.scala's operations, on a draft of the context; each returns the messages to send.
+// Master.scala's operations, on a draft of the context; each appends the messages it sends to `out`.
 
 function removeExecutorFromApp(app: ApplicationInfo, exec: ExecutorDesc): void {
   if (!app.executors[exec.id]) return;
@@ -135,65 +137,35 @@ function killExecutor(ctx: MasterContext, exec: ExecutorDesc, out: Out[]): void 
   exec.state = 'KILLED';
 }
 
-/** Master.schedule -> startExecutorsOnWorkers (drivers are not modelled: client deploy mode). */
-export function schedule(ctx: MasterContext, out: Out[]): void {
-  for (const appId of [...ctx.waitingApps]) {
-    const app = ctx.apps[appId]!;
-    const coresPerExecutor = app.desc.coresPerExecutor ?? 1;
-    if (coresLeft(app, ctx.defaultCores) < coresPerExecutor) continue;
-    const mem = app.desc.memoryPerExecutorMB;
-    // spark.deploy.workerSelectionPolicy CORES_FREE_DESC: by (coresFree, id) descending.
-    const usable = Object.values(ctx.workers)
-      .filter((w) => w.state === 'ALIVE' && memoryFree(w) >= mem && coresFree(w) >= coresPerExecutor)
-      .sort((a, b) => coresFree(b) - coresFree(a) || -byId(a, b));
-    const assigned = scheduleExecutorsOnWorkers(
-      { coresLeft: coresLeft(app, ctx.defaultCores), coresPerExecutor: app.desc.coresPerExecutor, memoryPerExecutorMB: mem, executorCount: Object.keys(app.executors).length, executorLimit: app.executorLimit },
-      usable.map((w) => ({ coresFree: coresFree(w), memoryFree: memoryFree(w) })),
-      ctx.spreadOutApps,
-    );
-    usable.forEach((worker, pos) => {
-      const cores = assigned[pos]!;
-      if (cores > 0) allocateWorkerResourceToExecutors(ctx, app, cores, worker, out);
-    });
-  }
-}
-
-function allocateWorkerResourceToExecutors(ctx: MasterContext, app: ApplicationInfo, assignedCores: number, worker: WorkerInfo, out: Out[]): void {
-  const perExecutor = app.desc.coresPerExecutor;
-  const numExecutors = perExecutor === undefined ? 1 : Math.floor(assignedCores / perExecutor);
-  const cores = perExecutor ?? assignedCores;
-  for (let i = 0; i < numExecutors; i++) {
-    const exec: ExecutorDesc = { id: app.nextExecutorId++, appId: app.id, workerId: worker.id, cores, memory: app.desc.memoryPerExecutorMB, state: 'LAUNCHING' };
-    app.executors[exec.id] = exec;
-    app.coresGranted += cores;
-    // launchExecutor
-    worker.executors.push(fullId(exec));
-    worker.coresUsed += cores;
-    worker.memoryUsed += exec.memory;
-    out.push({ to: worker.address, message: { type: 'LaunchExecutor', masterUrl: ctx.address, appId: app.id, execId: exec.id, rpId: 0, appDesc: app.desc, cores, memory: exec.memory } });
-    out.push({ to: app.driver, message: { type: 'ExecutorAdded', id: exec.id, workerId: worker.id, hostPort: hostPort(worker), cores, memory: exec.memory } });
-    app.state = 'RUNNING';
-  }
-}
-
-/** Master.removeApplication(app, state). */
+/**
+ * Master.removeApplication(app, state): a no-op unless the app is still registered (in `apps`).
+ * Order as in Spark: retain it among the completed apps (trimming the oldest), kill its executors,
+ * markFinished, ApplicationRemoved to the driver unless FINISHED, schedule(), and only then
+ * ApplicationFinished to every listed worker (DEAD ones included: Spark iterates `workers`).
+ */
 function removeApplication(ctx: MasterContext, app: ApplicationInfo, state: ApplicationState, now: number, out: Out[]): void {
   if (isApplicationFinished(app.state)) return;
-  ctx.waitingApps = ctx.waitingApps.filter((id) => id !== app.id);
-  if (ctx.completedApps.length >= RETAINED_APPLICATIONS) {
-    const drop = Math.max(Math.floor(RETAINED_APPLICATIONS / 10), 1);
+  if (ctx.completedApps.length >= ctx.retainedApplications) {
+    const drop = Math.max(Math.floor(ctx.retainedApplications / 10), 1);
     for (const id of ctx.completedApps.splice(0, drop)) delete ctx.apps[id];
   }
   ctx.completedApps.push(app.id);
+  ctx.waitingApps = ctx.waitingApps.filter((id) => id !== app.id);
+  // Executors stay in app.executors (KILLED): Spark keeps them for the UI of a finished app.
   for (const exec of Object.values(app.executors)) killExecutor(ctx, exec, out);
   app.state = state;
   app.endTime = now;
   if (state !== 'FINISHED') out.push({ to: app.driver, message: { type: 'ApplicationRemoved', message: state } });
-  for (const worker of Object.values(ctx.workers).sort(byId)) out.push({ to: worker.address, message: { type: 'ApplicationFinished', id: app.id } });
   schedule(ctx, out);
+  for (const worker of Object.values(ctx.workers).sort(byId)) out.push({ to: worker.address, message: { type: 'ApplicationFinished', id: app.id } });
 }
 
-/** Master.removeWorker(worker, msg): its executors are LOST, every running driver hears WorkerRemoved. */
+/**
+ * Master.removeWorker(worker, msg): DEAD; each executor is reported LOST to its driver (with the
+ * worker's host, so the driver drops the host's shuffle outputs) and removed from its app, without
+ * touching retryCount; every running app's driver hears WorkerRemoved; schedule(). Like Spark, the
+ * DEAD WorkerInfo keeps its executor list and booked resources (it is no longer schedulable).
+ */
 function removeWorker(ctx: MasterContext, worker: WorkerInfo, msg: string, out: Out[]): void {
   worker.state = 'DEAD';
   for (const id of worker.executors) {
@@ -206,9 +178,6 @@ function removeWorker(ctx: MasterContext, worker: WorkerInfo, msg: string, out: 
     exec.message = `worker lost: ${msg}`;
     removeExecutorFromApp(app, exec);
   }
-  worker.executors = [];
-  worker.coresUsed = 0;
-  worker.memoryUsed = 0;
   for (const app of Object.values(ctx.apps)) {
     if (!isApplicationFinished(app.state)) out.push({ to: app.driver, message: { type: 'WorkerRemoved', id: worker.id, host: worker.host, message: msg } });
   }
@@ -224,7 +193,12 @@ const liveWorkerById = (ctx: MasterContext, id: string) => {
   const w = ctx.workers[id];
   return w && w.state !== 'DEAD' ? w : undefined;
 };
-const runningAppOfDriver = (ctx: MasterContext, driver: Address) => Object.values(ctx.apps).find((a) => a.driver === driver && !isApplicationFinished(a.state));
+/** addressToApp: Spark keys it by the driver's RpcAddress, i.e. its process. */
+const runningAppOfDriver = (ctx: MasterContext, driver: Address) =>
+  Object.values(ctx.apps).find((a) => processOf(a.driver) === processOf(driver) && !isApplicationFinished(a.state));
+/** addressToWorker: the non-DEAD worker whose RpcAddress (process) this is. */
+const liveWorkerAt = (ctx: MasterContext, address: Address) =>
+  Object.values(ctx.workers).find((w) => processOf(w.address) === processOf(address) && w.state !== 'DEAD');
 
 // ---------------------------------------------------------------------------------------------
 // Message handlers (Master.receive / receiveAndReply)
@@ -236,14 +210,14 @@ const onRegisterWorker: Handler<'RegisterWorker'> = (ctx, e, now, out) => {
   if (known) {
     // SPARK-23191: a worker that re-registers (e.g. after a network blip) is told it is a duplicate.
     if (known.state === 'UNKNOWN') known.state = 'ALIVE';
-    out.push({ to: e.worker, message: { type: 'RegisteredWorker', master: ctx.address, masterWebUiUrl: 'http://master:8080', masterAddress: e.masterAddress, duplicate: true } });
+    out.push({ to: e.worker, message: { type: 'RegisteredWorker', master: ctx.address, masterWebUiUrl: MASTER_WEB_UI_URL, masterAddress: e.masterAddress, duplicate: true } });
     return;
   }
   // registerWorker: forget DEAD workers on the same host and port.
   for (const w of Object.values(ctx.workers)) {
     if (w.state === 'DEAD' && w.host === e.host && w.port === e.port) delete ctx.workers[w.id];
   }
-  const sameAddress = Object.values(ctx.workers).find((w) => w.address === e.worker && w.state !== 'DEAD');
+  const sameAddress = liveWorkerAt(ctx, e.worker);
   if (sameAddress) {
     if (sameAddress.state !== 'UNKNOWN') {
       out.push({ to: e.worker, message: { type: 'RegisterWorkerFailed', message: `Attempted to re-register worker at same address: ${e.worker}` } });
@@ -252,19 +226,23 @@ const onRegisterWorker: Handler<'RegisterWorker'> = (ctx, e, now, out) => {
     removeWorker(ctx, sameAddress, 'Worker replaced by a new worker with same address', out);
   }
   ctx.workers[e.id] = { id: e.id, host: e.host, port: e.port, address: e.worker, cores: e.cores, memory: e.memory, coresUsed: 0, memoryUsed: 0, state: 'ALIVE', lastHeartbeat: now, executors: [] };
-  out.push({ to: e.worker, message: { type: 'RegisteredWorker', master: ctx.address, masterWebUiUrl: 'http://master:8080', masterAddress: e.masterAddress, duplicate: false } });
+  out.push({ to: e.worker, message: { type: 'RegisteredWorker', master: ctx.address, masterWebUiUrl: MASTER_WEB_UI_URL, masterAddress: e.masterAddress, duplicate: false } });
   schedule(ctx, out);
 };
 
 const onRegisterApplication: Handler<'RegisterApplication'> = (ctx, e, now, out) => {
-  // registerApplication ignores a second registration from the same driver.
-  if (runningAppOfDriver(ctx, e.driver)) return;
+  // createApplication takes the next id (newApplicationId) before registerApplication runs.
   const id = applicationId(now, ctx.nextAppNumber++);
-  ctx.apps[id] = {
-    id, desc: e.appDescription, driver: e.driver, state: 'WAITING', startTime: now, executors: {}, removedExecutors: [],
-    coresGranted: 0, nextExecutorId: 0, retryCount: 0, executorLimit: e.appDescription.initialExecutorLimit ?? INT_MAX,
-  };
-  ctx.waitingApps.push(id);
+  // registerApplication returns early for a driver address that already has an app ("Attempted to
+  // re-register application at same address"), but the handler goes on regardless: Spark still
+  // answers RegisteredApplication with the fresh, unregistered id and calls schedule().
+  if (!runningAppOfDriver(ctx, e.driver)) {
+    ctx.apps[id] = {
+      id, desc: e.appDescription, driver: e.driver, state: 'WAITING', startTime: now, executors: {}, removedExecutors: [],
+      coresGranted: 0, nextExecutorId: 0, retryCount: 0, executorLimit: e.appDescription.initialExecutorLimit ?? INT_MAX,
+    };
+    ctx.waitingApps.push(id);
+  }
   out.push({ to: e.driver, message: { type: 'RegisteredApplication', appId: id, master: ctx.address } });
   schedule(ctx, out);
 };
@@ -277,13 +255,15 @@ const onExecutorStateChanged: Handler<'ExecutorStateChanged'> = (ctx, e, now, ou
   if (!app || !exec || isApplicationFinished(app.state)) return;
   const oldState = exec.state;
   exec.state = e.state;
-  if (e.message !== undefined) exec.message = e.message;
-  if (e.exitStatus !== undefined) exec.exitStatus = e.exitStatus;
   if (e.state === 'RUNNING') {
-    // Spark asserts LAUNCHING -> RUNNING after setting the state; a failed assert ends the handler.
+    // Spark asserts oldState == LAUNCHING after setting the state; a failed assert throws out of the
+    // handler (the ask fails): the state stays RUNNING and nothing else happens (no reset, no
+    // ExecutorUpdated, no schedule()). The machine must not throw, so it stops here.
     if (oldState !== 'LAUNCHING') return;
     app.retryCount = 0;
   }
+  if (e.message !== undefined) exec.message = e.message;
+  if (e.exitStatus !== undefined) exec.exitStatus = e.exitStatus;
   out.push({ to: app.driver, message: { type: 'ExecutorUpdated', id: exec.id, state: e.state, message: e.message, exitStatus: e.exitStatus } });
   if (isExecutorFinished(e.state)) {
     if (!isApplicationFinished(app.state)) removeExecutorFromApp(app, exec);
@@ -312,10 +292,12 @@ const onWorkerHeartbeat: Handler<'WorkerHeartbeat'> = (ctx, e, now, out) => {
 };
 
 const onCheckForWorkerTimeOut: Handler<'CheckForWorkerTimeOut'> = (ctx, _e, now, out) => {
-  for (const worker of Object.values(ctx.workers).sort(byId)) {
-    if (worker.lastHeartbeat >= now - ctx.workerTimeoutMs) continue;
+  // timeOutDeadWorkers: the workers silent for longer than the timeout, picked before any removal.
+  const toRemove = Object.values(ctx.workers).filter((w) => w.lastHeartbeat < now - ctx.workerTimeoutMs).sort(byId);
+  for (const worker of toRemove) {
     if (worker.state !== 'DEAD') {
-      removeWorker(ctx, worker, `Not receiving heartbeat for ${ctx.workerTimeoutMs / 1000} seconds`, out);
+      // TimeUnit.MILLISECONDS.toSeconds truncates.
+      removeWorker(ctx, worker, `Not receiving heartbeat for ${Math.trunc(ctx.workerTimeoutMs / 1000)} seconds`, out);
     } else if (worker.lastHeartbeat < now - (ctx.reaperIterations + 1) * ctx.workerTimeoutMs) {
       delete ctx.workers[worker.id];
     }
@@ -361,7 +343,7 @@ const onWorkerLatestState: Handler<'WorkerLatestState'> = (ctx, e, _now, out) =>
 };
 
 const onDisconnected: Handler<'onDisconnected'> = (ctx, e, now, out) => {
-  const worker = Object.values(ctx.workers).find((w) => w.address === e.remoteAddress && w.state !== 'DEAD');
+  const worker = liveWorkerAt(ctx, e.remoteAddress);
   if (worker) removeWorker(ctx, worker, `${e.remoteAddress} got disassociated`, out);
   const app = runningAppOfDriver(ctx, e.remoteAddress);
   if (app) removeApplication(ctx, app, 'FINISHED', now, out);
@@ -380,6 +362,9 @@ const HANDLERS: { [E in Exclude<MasterEvent['type'], 'ElectedLeader'>]: Handler<
   onDisconnected: onDisconnected,
 };
 
+/** Events a STANDBY Master receives but has nothing for: with recovery mode NONE it knows no worker or app yet. */
+const STANDBY_NOOPS = ['UnregisterApplication', 'ExecutorStateChanged', 'WorkerHeartbeat', 'CheckForWorkerTimeOut', 'RequestExecutors', 'KillExecutors', 'WorkerLatestState', 'onDisconnected'] as const;
+
 export const masterMachine = setup({
   types: {
     input: {} as MasterInput,
@@ -388,12 +373,21 @@ export const masterMachine = setup({
   },
   actors: { ticker: tickerPlaceholder },
   actions: {
+    /** MonarchyLeaderAgent: the only Master is elected at once (a named action, so a test can withhold it). */
+    electLeader: raise({ type: 'ElectedLeader' }),
     /** Runs Master.scala's handler for the event on a copy of the context and sends what it sends. */
     handle: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type === 'ElectedLeader') return;
+      const now = nowOf(system);
+      // The most frequent message (every worker, every timeout / 4) touches one field: no full copy.
+      const live = event.type === 'WorkerHeartbeat' ? liveWorkerById(context, event.workerId) : undefined;
+      if (live) {
+        enqueue.assign({ workers: { ...context.workers, [live.id]: { ...live, lastHeartbeat: now } } });
+        return;
+      }
       const draft = structuredClone(context);
       const out: Out[] = [];
-      (HANDLERS[event.type] as Handler<typeof event.type>)(draft, event as never, nowOf(system), out);
+      (HANDLERS[event.type] as Handler<typeof event.type>)(draft, event as never, now, out);
       enqueue.assign(() => draft);
       for (const o of out) enqueue.sendTo(networkOf(system), rpc(context.address, o.to, o.message));
     }),
@@ -411,12 +405,14 @@ export const masterMachine = setup({
     maxExecutorRetries: num(input.conf, 'spark.deploy.maxExecutorRetries'),
     spreadOutApps: bool(input.conf, 'spark.deploy.spreadOutApps'),
     defaultCores: num(input.conf, 'spark.deploy.defaultCores'),
+    retainedApplications: num(input.conf, 'spark.deploy.retainedApplications'),
     workers: {},
     apps: {},
     waitingApps: [],
     completedApps: [],
     nextAppNumber: 0,
   }),
+  // Master.onStart: checkForWorkerTimeOutTask = scheduleAtFixedRate(CheckForWorkerTimeOut, 0, workerTimeoutMs).
   entry: spawnChild('ticker', {
     id: 'CheckForWorkerTimeOut',
     input: ({ context }: { context: MasterContext }) => ({ event: { type: 'CheckForWorkerTimeOut' }, initialDelayMs: 0, periodMs: context.workerTimeoutMs }),
@@ -424,31 +420,34 @@ export const masterMachine = setup({
   initial: 'STANDBY',
   states: {
     STANDBY: {
-      description: 'Not the leader yet: RegisterWorker is answered MasterInStandby, RegisterApplication is ignored, schedule() does nothing.',
-      entry: raise({ type: 'ElectedLeader' }),
+      description: 'RecoveryState.STANDBY, until the leader agent elects this Master (Master.scala): RegisterWorker is answered MasterInStandby, RegisterApplication is ignored, schedule() does nothing.',
+      // Master.onStart: recovery mode NONE builds a MonarchyLeaderAgent, which calls electedLeader() at once.
+      entry: 'electLeader',
       on: {
         ElectedLeader: {
           target: 'ALIVE',
-          description: 'Recovery mode NONE: MonarchyLeaderAgent elects this Master at once; nothing persisted, so ALIVE (no RECOVERING).',
+          description: 'Recovery mode NONE: BlackHolePersistenceEngine has nothing stored, so the Master goes straight to ALIVE (no RECOVERING).',
         },
-        RegisterWorker: { actions: 'replyStandby' },
+        RegisterWorker: { actions: 'replyStandby', description: 'handleRegisterWorker in STANDBY: MasterInStandby to the worker.' },
+        RegisterApplication: { description: 'STANDBY: "ignore, don\'t send response" (Master.scala).' },
+        ...Object.fromEntries(STANDBY_NOOPS.map((type) => [type, { description: 'Nothing registered yet: Spark\'s handler finds no such worker, app or executor.' }])),
       },
     },
     ALIVE: {
-      description: 'The leader: registers workers and applications and schedules executors (Master.scala receive/receiveAndReply).',
+      description: 'RecoveryState.ALIVE, the leader: registers workers and applications and schedules executors (Master.scala receive/receiveAndReply).',
       on: {
-        RegisterWorker: { actions: 'handle', description: 'Register the worker (or answer a duplicate), reply RegisteredWorker, schedule().' },
-        RegisterApplication: { actions: 'handle', description: 'Create the application (id app-<date>-<n>), reply RegisteredApplication, schedule().' },
-        UnregisterApplication: { actions: 'handle', description: 'removeApplication(app, FINISHED): kill its executors, ApplicationFinished to every worker.' },
-        ExecutorStateChanged: { actions: 'handle', description: 'Update the executor, ExecutorUpdated to the driver; a finished executor is removed and counted toward spark.deploy.maxExecutorRetries.' },
-        WorkerHeartbeat: { actions: 'handle', description: 'Refresh lastHeartbeat; a DEAD worker is told ReconnectWorker.' },
-        CheckForWorkerTimeOut: { actions: 'handle', description: 'timeOutDeadWorkers: remove workers silent for spark.worker.timeout; forget long-DEAD ones.' },
-        RequestExecutors: { actions: 'handle', description: "Set the application's executor limit and schedule()." },
-        KillExecutors: { actions: 'handle', description: 'Remove and kill the executors (limit unchanged), schedule().' },
-        WorkerLatestState: { actions: 'handle', description: 'Kill executors a worker reports that the Master does not know (SPARK-13604).' },
-        onDisconnected: { actions: 'handle', description: 'A worker that disconnects is removed; a driver that disconnects finishes its application.' },
+        ElectedLeader: { description: 'Elected again: with nothing persisted the state stays ALIVE.' },
+        RegisterWorker: { actions: 'handle', description: 'handleRegisterWorker: duplicate id -> RegisteredWorker(duplicate); else registerWorker (drop DEAD workers at host:port, refuse a live one at the same address), RegisteredWorker, schedule().' },
+        RegisterApplication: { actions: 'handle', description: 'createApplication (id app-<yyyyMMddHHmmss>-<nnnn>), registerApplication, RegisteredApplication to the driver, schedule().' },
+        UnregisterApplication: { actions: 'handle', description: 'finishApplication: removeApplication(app, FINISHED): kill its executors, ApplicationFinished to every worker; no ApplicationRemoved.' },
+        ExecutorStateChanged: { actions: 'handle', description: 'Update the executor, ExecutorUpdated to the driver; a finished executor is removed and counted toward spark.deploy.maxExecutorRetries; schedule().' },
+        WorkerHeartbeat: { actions: 'handle', description: 'Heartbeat: refresh lastHeartbeat; a DEAD worker still listed is told ReconnectWorker; an unknown one is ignored.' },
+        CheckForWorkerTimeOut: { actions: 'handle', description: 'timeOutDeadWorkers: remove workers silent for spark.worker.timeout; forget DEAD ones after (spark.dead.worker.persistence + 1) timeouts.' },
+        RequestExecutors: { actions: 'handle', description: "handleRequestExecutors: set the application's executor limit and schedule()." },
+        KillExecutors: { actions: 'handle', description: 'handleKillExecutors: remove and kill the known executors (limit unchanged), schedule().' },
+        WorkerLatestState: { actions: 'handle', description: 'Kill executors a worker reports that the Master does not know on it (SPARK-13604).' },
+        onDisconnected: { actions: 'handle', description: 'onDisconnected: a worker that disconnects is removed; a driver that disconnects finishes its application.' },
       },
     },
   },
 });
-

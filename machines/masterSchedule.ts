@@ -1,8 +1,32 @@
 /**
- * Master.scheduleExecutorsOnWorkers: how many cores an application gets on each usable worker,
- * exactly as Spark's standalone Master decides it (core/.../deploy/master/Master.scala,
- * shared/spark-semantics.md section 5.3). Pure: the Master machine applies the result.
+ * Placement in Spark's standalone Master: schedule() -> startExecutorsOnWorkers ->
+ * scheduleExecutorsOnWorkers -> allocateWorkerResourceToExecutors -> launchExecutor, exactly as
+ * core/.../deploy/master/Master.scala does it (shared/spark-semantics.md section 5.3), plus the
+ * derived views of WorkerInfo and ApplicationInfo it reads. `scheduleExecutorsOnWorkers` is the pure
+ * core; the rest applies its result to a draft of the Master's context (see master.ts).
  */
+import type { Address, RpcMessage } from './protocol.js';
+import type { ApplicationInfo, ExecutorDesc, MasterContext, WorkerInfo } from './master.js';
+
+/** A message the Master sends, collected while a handler runs on a draft of the context. */
+export interface Out { to: Address; message: RpcMessage }
+
+// ---------------------------------------------------------------------------------------------
+// Derived views
+
+/** WorkerInfo.coresFree / memoryFree. */
+export const coresFree = (w: WorkerInfo) => w.cores - w.coresUsed;
+export const memoryFree = (w: WorkerInfo) => w.memory - w.memoryUsed;
+/** ApplicationInfo.coresLeft. */
+export const coresLeft = (app: ApplicationInfo, defaultCores: number) => (app.desc.maxCores ?? defaultCores) - app.coresGranted;
+export const hostPort = (w: WorkerInfo) => `${w.host}:${w.port}`;
+/** ExecutorDesc.fullId. */
+export const fullId = (e: ExecutorDesc) => `${e.appId}/${e.id}`;
+/** Orders by id as Scala's String ordering does (UTF-16 code units). */
+export const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+// ---------------------------------------------------------------------------------------------
+// scheduleExecutorsOnWorkers (pure)
 
 export interface AppDemand {
   /** (spark.cores.max or spark.deploy.defaultCores) minus the cores already granted. */
@@ -53,4 +77,53 @@ export function scheduleExecutorsOnWorkers(app: AppDemand, workers: readonly Usa
     freeWorkers = freeWorkers.filter(canLaunchExecutor);
   }
   return assignedCores;
+}
+
+// ---------------------------------------------------------------------------------------------
+// startExecutorsOnWorkers, on a draft of the Master's context
+
+/**
+ * Master.schedule(): only called in ALIVE (the machine runs handlers only there). Drivers are not
+ * modelled (client deploy mode), so it is startExecutorsOnWorkers(): each app of waitingApps in FIFO
+ * order, default resource profile only.
+ */
+export function schedule(ctx: MasterContext, out: Out[]): void {
+  for (const appId of [...ctx.waitingApps]) {
+    const app = ctx.apps[appId]!;
+    const coresPerExecutor = app.desc.coresPerExecutor ?? 1;
+    if (coresLeft(app, ctx.defaultCores) < coresPerExecutor) continue;
+    const mem = app.desc.memoryPerExecutorMB;
+    // spark.deploy.workerSelectionPolicy CORES_FREE_DESC: by (coresFree, id) descending.
+    const usable = Object.values(ctx.workers)
+      .filter((w) => w.state === 'ALIVE' && memoryFree(w) >= mem && coresFree(w) >= coresPerExecutor)
+      .sort((a, b) => coresFree(b) - coresFree(a) || -byId(a, b));
+    const assigned = scheduleExecutorsOnWorkers(
+      { coresLeft: coresLeft(app, ctx.defaultCores), coresPerExecutor: app.desc.coresPerExecutor, memoryPerExecutorMB: mem, executorCount: Object.keys(app.executors).length, executorLimit: app.executorLimit },
+      usable.map((w) => ({ coresFree: coresFree(w), memoryFree: memoryFree(w) })),
+      ctx.spreadOutApps,
+    );
+    usable.forEach((worker, pos) => {
+      const cores = assigned[pos]!;
+      if (cores > 0) allocateWorkerResourceToExecutors(ctx, app, cores, worker, out);
+    });
+  }
+}
+
+/** allocateWorkerResourceToExecutors + launchExecutor for each executor. */
+function allocateWorkerResourceToExecutors(ctx: MasterContext, app: ApplicationInfo, assignedCores: number, worker: WorkerInfo, out: Out[]): void {
+  const perExecutor = app.desc.coresPerExecutor;
+  const numExecutors = perExecutor === undefined ? 1 : Math.floor(assignedCores / perExecutor);
+  const cores = perExecutor ?? assignedCores;
+  for (let i = 0; i < numExecutors; i++) {
+    const exec: ExecutorDesc = { id: app.nextExecutorId++, appId: app.id, workerId: worker.id, cores, memory: app.desc.memoryPerExecutorMB, state: 'LAUNCHING' };
+    app.executors[exec.id] = exec;
+    app.coresGranted += cores;
+    // launchExecutor
+    worker.executors.push(fullId(exec));
+    worker.coresUsed += cores;
+    worker.memoryUsed += exec.memory;
+    out.push({ to: worker.address, message: { type: 'LaunchExecutor', masterUrl: ctx.address, appId: app.id, execId: exec.id, rpId: 0, appDesc: app.desc, cores, memory: exec.memory } });
+    out.push({ to: app.driver, message: { type: 'ExecutorAdded', id: exec.id, workerId: worker.id, hostPort: hostPort(worker), cores, memory: exec.memory } });
+    app.state = 'RUNNING';
+  }
 }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { fromCallback } from 'xstate';
 import { masterMachine, type MasterContext } from '../../machines/master.js';
 import { scheduleExecutorsOnWorkers } from '../../machines/masterSchedule.js';
 import { resolveConf, type RawConf } from '../../machines/conf.js';
 import type { ApplicationDescription, RegisterWorker } from '../../machines/protocol.js';
+import type { TickerInput } from '../../machines/ticker.js';
 import { startMachine } from '../support/harness.js';
 
-const START = Date.UTC(2026, 0, 1); // 2026-01-01T00:00:00Z
+const START = 1767225600000; // 2026-01-01T00:00:00Z
 const MASTER = 'master/Master';
 const DRIVER = 'driver-0/AppClient';
 
@@ -53,13 +55,109 @@ describe('Master: registration', () => {
     expect(Object.keys(h.ctx().workers)).toEqual(['worker-0']);
   });
 
-  it('names applications app-<yyyyMMddHHmmss>-<nnnn> on simulated time and ignores a second registration from the same driver', () => {
+  it('names applications app-<yyyyMMddHHmmss>-<nnnn> on simulated time, counting from 0000', () => {
     const h = start();
     expect(registerApp(h)).toBe('app-20260101000000-0000');
-    h.send({ type: 'RegisterApplication', appDescription: desc(), driver: DRIVER });
-    expect(h.sentOf('RegisteredApplication')).toHaveLength(1);
     h.clock.runUntil(START + 61_000);
     expect(registerApp(h, {}, 'driver-1/AppClient')).toBe('app-20260101000101-0001');
+    expect(h.ctx().waitingApps).toEqual(['app-20260101000000-0000', 'app-20260101000101-0001']);
+    expect(h.ctx().apps['app-20260101000000-0000']).toMatchObject({ state: 'WAITING', driver: DRIVER, startTime: START, retryCount: 0, coresGranted: 0, nextExecutorId: 0, executorLimit: 2147483647 });
+  });
+
+  it('does not register a second application from the same driver, yet answers it with a fresh id as Spark does', () => {
+    const h = start();
+    registerWorker(h, 0);
+    const appId = registerApp(h, { maxCores: 2, coresPerExecutor: 2 });
+    // registerApplication returns early ("Attempted to re-register application at same address"),
+    // but the RegisterApplication handler still replies with the id createApplication took.
+    h.send({ type: 'RegisterApplication', appDescription: desc({ maxCores: 2, coresPerExecutor: 2 }), driver: DRIVER });
+    expect(h.sentOf('RegisteredApplication').map((e) => e.message.appId)).toEqual([appId, 'app-20260101000000-0001']);
+    expect(Object.keys(h.ctx().apps)).toEqual([appId]);
+    expect(h.ctx().waitingApps).toEqual([appId]);
+    expect(launches(h)).toHaveLength(1);
+    // Once its application is finished, the same driver may register again.
+    h.send({ type: 'UnregisterApplication', appId });
+    expect(registerApp(h, {}, DRIVER)).toBe('app-20260101000000-0002');
+    expect(h.ctx().waitingApps).toEqual(['app-20260101000000-0002']);
+  });
+
+  it('drops DEAD workers at the same host:port when a worker registers there', () => {
+    const h = start();
+    registerWorker(h, 0);
+    h.clock.runUntil(START + 60_001);
+    h.send({ type: 'CheckForWorkerTimeOut' });
+    expect(h.ctx().workers['worker-0']!.state).toBe('DEAD');
+    h.send({ type: 'RegisterWorker', id: 'worker-0b', host: '10.0.0.1', port: 7078, worker: '10.0.0.1/Worker', cores: 10, memory: 512, workerWebUiUrl: '', masterAddress: MASTER });
+    expect(Object.keys(h.ctx().workers)).toEqual(['worker-0b']);
+    expect(h.sentOf('RegisteredWorker').map((e) => e.message.duplicate)).toEqual([false, false]);
+  });
+
+  it('accepts a DEAD worker that registers again with its old id as a new worker (not a duplicate)', () => {
+    const h = start();
+    registerWorker(h, 0);
+    h.clock.runUntil(START + 60_001);
+    h.send({ type: 'CheckForWorkerTimeOut' });
+    registerWorker(h, 0);
+    expect(h.sentOf('RegisteredWorker').map((e) => e.message.duplicate)).toEqual([false, false]);
+    expect(h.ctx().workers['worker-0']).toMatchObject({ state: 'ALIVE', lastHeartbeat: START + 60_001 });
+  });
+
+  it('echoes the masterAddress the worker sent (SPARK-20529) and does not refresh lastHeartbeat on a duplicate', () => {
+    const h = start();
+    registerWorker(h, 0);
+    h.clock.runUntil(START + 5_000);
+    h.send({ type: 'RegisterWorker', id: 'worker-0', host: '10.0.0.1', port: 7078, worker: '10.0.0.1/Worker', cores: 10, memory: 512, workerWebUiUrl: '', masterAddress: 'master-alias/Master' });
+    expect(h.sentOf('RegisteredWorker').at(-1)!.message).toMatchObject({ masterAddress: 'master-alias/Master', duplicate: true });
+    expect(h.ctx().workers['worker-0']!.lastHeartbeat).toBe(START);
+  });
+
+  it('schedules CheckForWorkerTimeOut at start: initial delay 0, period spark.worker.timeout', () => {
+    const inputs: TickerInput[] = [];
+    const ticker = fromCallback<{ type: string }, TickerInput>(({ input }) => void inputs.push(input));
+    const h = startMachine(masterMachine.provide({ actors: { ticker } }), { input: { address: MASTER, conf: resolveConf({ 'spark.worker.timeout': '30s' }).conf }, systemId: MASTER, startMs: START });
+    expect(inputs).toEqual([{ event: { type: 'CheckForWorkerTimeOut' }, initialDelayMs: 0, periodMs: 30_000 }]);
+    expect(Object.keys(h.snapshot().children)).toEqual(['CheckForWorkerTimeOut']);
+  });
+});
+
+describe('Master: STANDBY (before the leader agent elects it)', () => {
+  /** A Master whose leader agent has not elected it (a ZooKeeper agent would wait): it stays STANDBY. */
+  const standby = () => {
+    const h = startMachine(masterMachine.provide({ actions: { electLeader: () => undefined } }), { input: { address: MASTER, conf: resolveConf({}).conf }, systemId: MASTER, startMs: START });
+    return { ...h, ctx: () => h.snapshot().context as MasterContext };
+  };
+
+  it('answers RegisterWorker with MasterInStandby and registers nothing', () => {
+    const h = standby();
+    expect(h.snapshot().value).toBe('STANDBY');
+    registerWorker(h as unknown as H, 0);
+    expect(h.takeSent()).toEqual([{ type: 'network.send', from: MASTER, to: '10.0.0.1/Worker', message: { type: 'MasterInStandby' } }]);
+    expect(h.ctx().workers).toEqual({});
+  });
+
+  it('ignores RegisterApplication without a reply and without taking an id; once elected it starts at 0000', () => {
+    const h = standby();
+    h.send({ type: 'RegisterApplication', appDescription: desc(), driver: DRIVER });
+    h.send({ type: 'WorkerHeartbeat', workerId: 'worker-0', worker: '10.0.0.1/Worker' });
+    h.send({ type: 'CheckForWorkerTimeOut' });
+    h.send({ type: 'ExecutorStateChanged', appId: 'app-x', execId: 0, state: 'FAILED' });
+    expect(h.takeSent()).toEqual([]);
+    expect(h.ctx()).toMatchObject({ apps: {}, waitingApps: [], nextAppNumber: 0 });
+    h.send({ type: 'ElectedLeader' });
+    expect(h.snapshot().value).toBe('ALIVE');
+    h.send({ type: 'RegisterApplication', appDescription: desc(), driver: DRIVER });
+    expect(h.sentOf('RegisteredApplication').map((e) => e.message.appId)).toEqual(['app-20260101000000-0000']);
+  });
+
+  it('stays ALIVE on a second ElectedLeader (nothing persisted, no recovery)', () => {
+    const h = start();
+    registerWorker(h, 0);
+    const before = h.ctx();
+    h.takeSent();
+    h.send({ type: 'ElectedLeader' });
+    expect(h.snapshot().value).toBe('ALIVE');
+    expect(h.ctx()).toEqual(before);
+    expect(h.takeSent()).toEqual([]);
   });
 });
 
@@ -119,6 +217,23 @@ describe('Master: placement (schedule)', () => {
     expect(launches(h)).toHaveLength(3);
   });
 
+  it('scheduleExecutorsOnWorkers on three 10-core / 512m workers: [4, 2, 2] spread out, [8, 0, 0] consolidated', () => {
+    const workers = [0, 1, 2].map(() => ({ coresFree: 10, memoryFree: 512 }));
+    const app = { coresLeft: 8, coresPerExecutor: 2, memoryPerExecutorMB: 128, executorCount: 0, executorLimit: 2147483647 };
+    expect(scheduleExecutorsOnWorkers(app, workers, true)).toEqual([4, 2, 2]);
+    expect(scheduleExecutorsOnWorkers(app, workers, false)).toEqual([8, 0, 0]);
+    // Memory: 512m holds four 128m executors, so consolidating stops at 8 cores on the first worker...
+    expect(scheduleExecutorsOnWorkers({ ...app, coresLeft: 12 }, workers, false)).toEqual([8, 4, 0]);
+    // ...and 200m executors fit twice per worker.
+    expect(scheduleExecutorsOnWorkers({ ...app, coresLeft: 12, memoryPerExecutorMB: 200 }, workers, false)).toEqual([4, 4, 4]);
+    // One executor per worker (spark.executor.cores unset): memory is checked once, cores keep growing.
+    expect(scheduleExecutorsOnWorkers({ ...app, coresPerExecutor: undefined, memoryPerExecutorMB: 512 }, workers, false)).toEqual([8, 0, 0]);
+    expect(scheduleExecutorsOnWorkers({ ...app, coresPerExecutor: undefined, memoryPerExecutorMB: 513 }, workers, true)).toEqual([0, 0, 0]);
+    // Executor limit counts the executors the app already has.
+    expect(scheduleExecutorsOnWorkers({ ...app, executorCount: 2, executorLimit: 3 }, workers, true)).toEqual([2, 0, 0]);
+    expect(scheduleExecutorsOnWorkers({ ...app, executorLimit: 0 }, workers, true)).toEqual([0, 0, 0]);
+  });
+
   it('scheduleExecutorsOnWorkers is exact for uneven workers', () => {
     const workers = [{ coresFree: 5, memoryFree: 1000 }, { coresFree: 3, memoryFree: 1000 }, { coresFree: 1, memoryFree: 1000 }];
     const app = { coresLeft: 8, coresPerExecutor: 2, memoryPerExecutorMB: 100, executorCount: 0, executorLimit: 2147483647 };
@@ -131,16 +246,26 @@ describe('Master: placement (schedule)', () => {
 });
 
 describe('Master: executor state changes', () => {
-  function running(h: H, conf: RawConf = {}) {
-    void conf;
+  function running(h: H) {
     registerWorker(h, 0, 4);
     return registerApp(h, { maxCores: 2, coresPerExecutor: 2 });
   }
 
   it('forwards the seed story: LaunchExecutor, then RUNNING reaches the driver as ExecutorUpdated', () => {
     const h = start();
-    const appId = running(h);
+    registerWorker(h, 0, 4);
     h.takeSent();
+    const appDesc = desc({ maxCores: 2, coresPerExecutor: 2 });
+    h.send({ type: 'RegisterApplication', appDescription: appDesc, driver: DRIVER });
+    const appId = 'app-20260101000000-0000';
+    expect(h.takeSent()).toEqual([
+      { type: 'network.send', from: MASTER, to: DRIVER, message: { type: 'RegisteredApplication', appId, master: MASTER } },
+      { type: 'network.send', from: MASTER, to: '10.0.0.1/Worker', message: { type: 'LaunchExecutor', masterUrl: MASTER, appId, execId: 0, rpId: 0, appDesc, cores: 2, memory: 128 } },
+      { type: 'network.send', from: MASTER, to: DRIVER, message: { type: 'ExecutorAdded', id: 0, workerId: 'worker-0', hostPort: '10.0.0.1:7078', cores: 2, memory: 128 } },
+    ]);
+    expect(h.ctx().apps[appId]).toMatchObject({ state: 'RUNNING', coresGranted: 2, nextExecutorId: 1 });
+    expect(h.ctx().apps[appId]!.executors[0]).toEqual({ id: 0, appId, workerId: 'worker-0', cores: 2, memory: 128, state: 'LAUNCHING' });
+    expect(h.ctx().workers['worker-0']).toMatchObject({ coresUsed: 2, memoryUsed: 128, executors: [`${appId}/0`] });
     h.send({ type: 'ExecutorStateChanged', appId, execId: 0, state: 'RUNNING' });
     expect(h.takeSent().map((e) => [e.to, e.message])).toEqual([[DRIVER, { type: 'ExecutorUpdated', id: 0, state: 'RUNNING', message: undefined, exitStatus: undefined }]]);
     expect(h.ctx().apps[appId]!.executors[0]!.state).toBe('RUNNING');
@@ -207,16 +332,40 @@ describe('Master: executor state changes', () => {
     expect(h.ctx().workers['worker-0']).toMatchObject({ coresUsed: 2, executors: [`${appId}/1`] });
   });
 
-  it('keeps RUNNING from a state other than LAUNCHING without side effects (Spark assert fails after setting it)', () => {
+  it('sets RUNNING from a state other than LAUNCHING and does nothing else (Spark\'s assert throws after setting it)', () => {
     const h = start();
-    const appId = running(h);
-    h.send({ type: 'ExecutorStateChanged', appId, execId: 0, state: 'RUNNING' });
+    registerWorker(h, 0, 4);
+    const appId = registerApp(h, { maxCores: 4, coresPerExecutor: 2 });
     h.send({ type: 'ExecutorStateChanged', appId, execId: 0, state: 'FAILED' });
-    h.send({ type: 'ExecutorStateChanged', appId, execId: 1, state: 'RUNNING' });
+    h.send({ type: 'ExecutorStateChanged', appId, execId: 1, state: 'DECOMMISSIONED', message: 'worker decommissioned' });
+    expect(h.ctx().apps[appId]!.retryCount).toBe(1);
     h.takeSent();
     h.send({ type: 'ExecutorStateChanged', appId, execId: 1, state: 'RUNNING' });
     expect(h.takeSent()).toEqual([]);
-    expect(h.ctx().apps[appId]!.retryCount).toBe(0);
+    expect(h.ctx().apps[appId]!.executors[1]).toMatchObject({ state: 'RUNNING', message: 'worker decommissioned' });
+    expect(h.ctx().apps[appId]!.retryCount).toBe(1);
+  });
+
+  it('does not count the failure of an executor that was DECOMMISSIONED', () => {
+    const h = start({ 'spark.deploy.maxExecutorRetries': 1 });
+    const appId = running(h);
+    h.send({ type: 'ExecutorStateChanged', appId, execId: 0, state: 'DECOMMISSIONED' });
+    h.send({ type: 'ExecutorStateChanged', appId, execId: 0, state: 'FAILED', exitStatus: 1 });
+    expect(h.ctx().apps[appId]).toMatchObject({ state: 'RUNNING', retryCount: 0 });
+    h.send({ type: 'ExecutorStateChanged', appId, execId: 1, state: 'FAILED', exitStatus: 1 });
+    expect(h.ctx().apps[appId]).toMatchObject({ state: 'FAILED', retryCount: 1 });
+  });
+
+  it('ignores the state changes of a removed application\'s executors (no longer in idToApp)', () => {
+    const h = start();
+    const appId = running(h);
+    h.send({ type: 'UnregisterApplication', appId });
+    h.takeSent();
+    const before = h.ctx();
+    h.send({ type: 'ExecutorStateChanged', appId, execId: 0, state: 'KILLED', exitStatus: 143 });
+    expect(h.takeSent()).toEqual([]);
+    expect(h.ctx()).toEqual(before);
+    expect(before.apps[appId]!.executors[0]!.state).toBe('KILLED');
   });
 
   it('ignores a state change for an unknown application or executor', () => {
@@ -288,8 +437,59 @@ describe('Master: worker liveness', () => {
   it('removes a worker whose connection closes', () => {
     const h = start();
     registerWorker(h, 0);
+    registerApp(h, { maxCores: 2, coresPerExecutor: 2 });
     h.send({ type: 'onDisconnected', remoteAddress: '10.0.0.1/Worker' });
     expect(h.ctx().workers['worker-0']!.state).toBe('DEAD');
+    expect(h.sentOf('WorkerRemoved').map((e) => e.message.message)).toEqual(['10.0.0.1/Worker got disassociated']);
+  });
+
+  it('removes a worker at the first check c (checks every 60 s from 0) with lastHeartbeat h < c - 60 s', () => {
+    // h exactly on the check grid: at c = h + 60 s, h < c - 60 s is false; removed at h + 120 s.
+    for (const [h0, removedAt] of [[60_000, 180_000], [59_999, 120_000], [60_001, 180_000]] as const) {
+      const h = start();
+      // Registered at 0 (its first lastHeartbeat); the heartbeat at h0 runs on the clock between the checks.
+      registerWorker(h, 0);
+      h.clock.setTimeout(() => h.send({ type: 'WorkerHeartbeat', workerId: 'worker-0', worker: '10.0.0.1/Worker' }), h0);
+      let removed: number | undefined;
+      for (const c of [0, 60_000, 120_000, 180_000, 240_000]) {
+        if (removed !== undefined) break;
+        h.clock.runUntil(START + c);
+        h.send({ type: 'CheckForWorkerTimeOut' });
+        if (h.ctx().workers['worker-0']!.state === 'DEAD') removed = c;
+      }
+      expect([h0, removed]).toEqual([h0, removedAt]);
+    }
+  });
+
+  it('keeps a removed worker\'s executors listed on its DEAD WorkerInfo, as Spark does, while the app forgets them', () => {
+    const h = start();
+    registerWorker(h, 0, 4);
+    const appId = registerApp(h, { maxCores: 4, coresPerExecutor: 2 });
+    h.clock.runUntil(START + 60_001);
+    h.send({ type: 'CheckForWorkerTimeOut' });
+    expect(h.ctx().workers['worker-0']).toMatchObject({ state: 'DEAD', coresUsed: 4, executors: [`${appId}/0`, `${appId}/1`] });
+    const app = h.ctx().apps[appId]!;
+    expect(app.executors).toEqual({});
+    expect(app.coresGranted).toBe(0);
+    expect(app.removedExecutors.map((e) => [e.id, e.state, e.message])).toEqual([
+      [0, 'LOST', 'worker lost: Not receiving heartbeat for 60 seconds'],
+      [1, 'LOST', 'worker lost: Not receiving heartbeat for 60 seconds'],
+    ]);
+  });
+
+  it('ignores a heartbeat from a worker that never registered', () => {
+    const h = start();
+    h.send({ type: 'WorkerHeartbeat', workerId: 'worker-9', worker: '10.0.0.9/Worker' });
+    expect(h.takeSent()).toEqual([]);
+    expect(h.ctx().workers).toEqual({});
+  });
+
+  it('refreshes lastHeartbeat of a live worker on WorkerHeartbeat', () => {
+    const h = start();
+    registerWorker(h, 0);
+    h.clock.runUntil(START + 15_000);
+    h.send({ type: 'WorkerHeartbeat', workerId: 'worker-0', worker: '10.0.0.1/Worker' });
+    expect(h.ctx().workers['worker-0']!.lastHeartbeat).toBe(START + 15_000);
   });
 });
 
@@ -309,12 +509,94 @@ describe('Master: application removal', () => {
     expect(Object.values(h.ctx().workers).map((w) => w.coresUsed)).toEqual([0, 0]);
   });
 
-  it('finishes the application of a driver whose connection closes', () => {
+  it('kills the executors first, schedules the freed cores, then sends ApplicationFinished to every listed worker, DEAD ones too', () => {
+    const h = start();
+    registerWorker(h, 0, 4);
+    registerWorker(h, 1, 4);
+    h.clock.runUntil(START + 50_000);
+    h.send({ type: 'WorkerHeartbeat', workerId: 'worker-0', worker: '10.0.0.1/Worker' });
+    h.clock.runUntil(START + 60_001);
+    h.send({ type: 'CheckForWorkerTimeOut' }); // worker-1 is DEAD now, still listed
+    const first = registerApp(h, { maxCores: 4, coresPerExecutor: 2 });
+    const second = registerApp(h, { maxCores: 4, coresPerExecutor: 2 }, 'driver-1/AppClient');
+    expect(launches(h)).toHaveLength(2);
+    h.takeSent();
+    h.send({ type: 'UnregisterApplication', appId: first });
+    expect(h.takeSent().map((e) => [e.message.type, e.to, 'appId' in e.message ? e.message.appId : 'id' in e.message ? e.message.id : undefined])).toEqual([
+      ['KillExecutor', '10.0.0.1/Worker', first],
+      ['KillExecutor', '10.0.0.1/Worker', first],
+      ['LaunchExecutor', '10.0.0.1/Worker', second],
+      ['ExecutorAdded', 'driver-1/AppClient', 0],
+      ['LaunchExecutor', '10.0.0.1/Worker', second],
+      ['ExecutorAdded', 'driver-1/AppClient', 1],
+      ['ApplicationFinished', '10.0.0.1/Worker', first],
+      ['ApplicationFinished', '10.0.0.2/Worker', first],
+    ]);
+    expect(h.ctx().completedApps).toEqual([first]);
+    expect(h.ctx().waitingApps).toEqual([second]);
+  });
+
+  it('finishes the application of a driver whose connection closes (any endpoint of the driver process)', () => {
     const h = start();
     registerWorker(h, 0);
     const appId = registerApp(h, { maxCores: 2, coresPerExecutor: 2 });
-    h.send({ type: 'onDisconnected', remoteAddress: DRIVER });
+    h.send({ type: 'onDisconnected', remoteAddress: 'driver-1/AppClient' });
+    expect(h.ctx().apps[appId]!.state).toBe('RUNNING');
+    h.send({ type: 'onDisconnected', remoteAddress: 'driver-0/CoarseGrainedScheduler' });
     expect(h.ctx().apps[appId]!.state).toBe('FINISHED');
+    expect(h.sentOf('ApplicationRemoved')).toEqual([]);
+    expect(h.sentOf('KillExecutor').map((e) => e.message.execId)).toEqual([0]);
+  });
+
+  it('retains spark.deploy.retainedApplications completed applications, dropping max(n / 10, 1) oldest when full', () => {
+    const h = start({ 'spark.deploy.retainedApplications': 3 });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push(registerApp(h, {}, `driver-${i}/AppClient`));
+      h.send({ type: 'UnregisterApplication', appId: ids[i]! });
+    }
+    // Full at 3: the 4th drops the oldest one, the 5th the next.
+    expect(h.ctx().completedApps).toEqual(ids.slice(2));
+    expect(Object.keys(h.ctx().apps).sort()).toEqual(ids.slice(2));
+    expect(h.ctx().apps[ids[2]!]).toMatchObject({ state: 'FINISHED', endTime: START });
+  });
+
+  it('ignores UnregisterApplication of an unknown or already finished application', () => {
+    const h = start();
+    registerWorker(h, 0);
+    const appId = registerApp(h, { maxCores: 2, coresPerExecutor: 2 });
+    h.send({ type: 'UnregisterApplication', appId });
+    h.takeSent();
+    const before = h.ctx();
+    h.send({ type: 'UnregisterApplication', appId });
+    h.send({ type: 'UnregisterApplication', appId: 'app-nope' });
+    expect(h.takeSent()).toEqual([]);
+    expect(h.ctx()).toEqual(before);
+  });
+
+  it('ignores RequestExecutors and KillExecutors of an unknown or finished application (Spark replies false)', () => {
+    const h = start();
+    registerWorker(h, 0, 4);
+    const appId = registerApp(h, { maxCores: 2, coresPerExecutor: 2 });
+    h.send({ type: 'UnregisterApplication', appId });
+    h.takeSent();
+    const before = h.ctx();
+    for (const id of [appId, 'app-nope']) {
+      h.send({ type: 'RequestExecutors', appId: id, resourceProfileToTotalExecs: { 0: 5 } });
+      h.send({ type: 'KillExecutors', appId: id, executorIds: ['0'] });
+    }
+    expect(h.takeSent()).toEqual([]);
+    expect(h.ctx()).toEqual(before);
+  });
+
+  it('ignores a connection loss of an address that is neither a worker nor a driver', () => {
+    const h = start();
+    registerWorker(h, 0);
+    h.takeSent();
+    const before = h.ctx();
+    h.send({ type: 'onDisconnected', remoteAddress: 'app-x/0/Executor' });
+    expect(h.takeSent()).toEqual([]);
+    expect(h.ctx()).toEqual(before);
   });
 
   it('kills executors on KillExecutors without lowering the limit, so a replacement is launched', () => {
@@ -329,7 +611,12 @@ describe('Master: application removal', () => {
   it('kills executors a re-registered worker reports but the Master does not know (SPARK-13604)', () => {
     const h = start();
     registerWorker(h, 0);
-    h.send({ type: 'WorkerLatestState', id: 'worker-0', executors: [{ appId: 'app-old', execId: 3, cores: 1, memory: 1, state: 'RUNNING' }], driverIds: [] });
+    const appId = registerApp(h, { maxCores: 2, coresPerExecutor: 2 });
+    h.send({ type: 'WorkerLatestState', id: 'worker-0', executors: [{ appId, execId: 0, cores: 2, memory: 128, state: 'RUNNING' }, { appId: 'app-old', execId: 3, cores: 1, memory: 1, state: 'RUNNING' }], driverIds: [] });
     expect(h.sentOf('KillExecutor').map((e) => e.message)).toEqual([{ type: 'KillExecutor', masterUrl: MASTER, appId: 'app-old', execId: 3 }]);
+    // From a worker the Master does not know (or knows as DEAD): "Worker state from unknown worker", nothing sent.
+    h.takeSent();
+    h.send({ type: 'WorkerLatestState', id: 'worker-9', executors: [{ appId: 'app-old', execId: 4, cores: 1, memory: 1, state: 'RUNNING' }], driverIds: [] });
+    expect(h.takeSent()).toEqual([]);
   });
 });
