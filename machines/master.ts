@@ -184,6 +184,16 @@ function removeWorker(ctx: MasterContext, worker: WorkerInfo, msg: string, out: 
   schedule(ctx, out);
 }
 
+/**
+ * Scala's String.toInt (java.lang.Integer.parseInt): optional sign, digits, 32-bit range; else undefined
+ * (NumberFormatException). Java also takes non-ASCII Unicode digits; executor ids are ASCII here.
+ */
+export function parseJavaInt(text: string): number | undefined {
+  if (!/^[+-]?[0-9]+$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= -2147483648 && n <= INT_MAX ? n : undefined;
+}
+
 function splitFullId(id: string): [string, number] {
   const slash = id.lastIndexOf('/');
   return [id.slice(0, slash), Number(id.slice(slash + 1))];
@@ -271,12 +281,11 @@ const onExecutorStateChanged: Handler<'ExecutorStateChanged'> = (ctx, e, now, ou
     const normalExit = e.exitStatus === 0;
     // Short-circuit as in Spark: the count only grows for abnormal exits of non-decommissioned executors.
     if (!normalExit && oldState !== 'DECOMMISSIONED' && ++app.retryCount >= ctx.maxExecutorRetries && ctx.maxExecutorRetries >= 0) {
-      if (!Object.values(app.executors).some((x) => x.state === 'RUNNING')) {
-        removeApplication(ctx, app, 'FAILED', now, out);
-        return;
-      }
+      // "Application {name} with ID {id} failed {retryCount} times; removing it" (logError).
+      if (!Object.values(app.executors).some((x) => x.state === 'RUNNING')) removeApplication(ctx, app, 'FAILED', now, out);
     }
   }
+  // Spark calls schedule() here in every case, also right after removeApplication (which schedules too).
   schedule(ctx, out);
 };
 
@@ -321,9 +330,10 @@ const onKillExecutors: Handler<'KillExecutors'> = (ctx, e, _now, out) => {
   const app = ctx.apps[e.appId];
   if (!app || isApplicationFinished(app.state)) return;
   for (const text of e.executorIds) {
-    // Non-integer ids are logged and dropped by Spark; unknown ids are warned about.
-    if (!/^[0-9]+$/.test(text)) continue;
-    const exec = app.executors[Number(text)];
+    // formatExecutorIds: non-integer ids are logged and dropped; unknown ids are warned about.
+    const id = parseJavaInt(text);
+    if (id === undefined) continue;
+    const exec = app.executors[id];
     if (!exec) continue;
     removeExecutorFromApp(app, exec);
     killExecutor(ctx, exec, out);

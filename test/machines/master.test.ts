@@ -138,9 +138,16 @@ describe('Master: STANDBY (before the leader agent elects it)', () => {
   it('ignores RegisterApplication without a reply and without taking an id; once elected it starts at 0000', () => {
     const h = standby();
     h.send({ type: 'RegisterApplication', appDescription: desc(), driver: DRIVER });
+    // Nothing is registered in STANDBY (recovery mode NONE), so Spark's handlers find nothing.
     h.send({ type: 'WorkerHeartbeat', workerId: 'worker-0', worker: '10.0.0.1/Worker' });
     h.send({ type: 'CheckForWorkerTimeOut' });
     h.send({ type: 'ExecutorStateChanged', appId: 'app-x', execId: 0, state: 'FAILED' });
+    h.send({ type: 'UnregisterApplication', appId: 'app-x' });
+    h.send({ type: 'RequestExecutors', appId: 'app-x', resourceProfileToTotalExecs: { 0: 2 } });
+    h.send({ type: 'KillExecutors', appId: 'app-x', executorIds: ['0'] });
+    h.send({ type: 'WorkerLatestState', id: 'worker-0', executors: [{ appId: 'app-x', execId: 0, cores: 1, memory: 1, state: 'RUNNING' }], driverIds: [] });
+    h.send({ type: 'onDisconnected', remoteAddress: 'driver-0/AppClient' });
+    expect(h.snapshot().value).toBe('STANDBY');
     expect(h.takeSent()).toEqual([]);
     expect(h.ctx()).toMatchObject({ apps: {}, waitingApps: [], nextAppNumber: 0 });
     h.send({ type: 'ElectedLeader' });
@@ -289,8 +296,10 @@ describe('Master: executor state changes', () => {
     const h = start({ 'spark.deploy.maxExecutorRetries': -1 });
     const appId = running(h);
     for (let i = 0; i < 30; i++) h.send({ type: 'ExecutorStateChanged', appId, execId: i, state: 'FAILED' });
-    expect(h.ctx().apps[appId]!.state).toBe('RUNNING');
+    // incrementRetryCount() is evaluated before `maxExecutorRetries >= 0`, so the count still grows.
+    expect(h.ctx().apps[appId]).toMatchObject({ state: 'RUNNING', retryCount: 30 });
     expect(h.sentOf('ApplicationRemoved')).toEqual([]);
+    expect(launches(h)).toHaveLength(31);
   });
 
   it('resets the retry count whenever an executor reports RUNNING', () => {
@@ -311,6 +320,35 @@ describe('Master: executor state changes', () => {
     h.send({ type: 'ExecutorStateChanged', appId, execId: 1, state: 'FAILED' });
     h.send({ type: 'ExecutorStateChanged', appId, execId: 2, state: 'FAILED' });
     expect(h.ctx().apps[appId]).toMatchObject({ state: 'RUNNING', retryCount: 2 });
+    expect(h.sentOf('ApplicationRemoved')).toEqual([]);
+    // The count went past the limit; the next counted failure with no executor RUNNING removes it.
+    h.send({ type: 'ExecutorStateChanged', appId, execId: 3, state: 'FAILED' });
+    expect(h.ctx().apps[appId]).toMatchObject({ state: 'RUNNING', retryCount: 3 });
+    h.send({ type: 'ExecutorStateChanged', appId, execId: 0, state: 'EXITED', message: 'Command exited with code 1', exitStatus: 1 });
+    expect(h.ctx().apps[appId]).toMatchObject({ state: 'FAILED', retryCount: 4 });
+    expect(h.sentOf('ApplicationRemoved').map((e) => e.message.message)).toEqual(['FAILED']);
+  });
+
+  it('gives the cores of an application removed for failures to the next waiting application, in Spark\'s message order', () => {
+    const h = start();
+    registerWorker(h, 0, 4);
+    const failing = registerApp(h, { maxCores: 2, coresPerExecutor: 2 });
+    const other = registerApp(h, { maxCores: 4, coresPerExecutor: 2 }, 'driver-1/AppClient');
+    expect(launches(h).map(([, id]) => id)).toEqual([0, 0]);
+    // FIFO: each failure frees 2 cores that the failing app (first in waitingApps) takes back.
+    for (let i = 0; i < 9; i++) h.send({ type: 'ExecutorStateChanged', appId: failing, execId: i, state: 'FAILED' });
+    expect(h.sentOf('LaunchExecutor').filter((e) => e.message.appId === other)).toHaveLength(1);
+    h.takeSent();
+    h.send({ type: 'ExecutorStateChanged', appId: failing, execId: 9, state: 'FAILED' });
+    expect(h.takeSent().map((e) => [e.to, e.message.type])).toEqual([
+      [DRIVER, 'ExecutorUpdated'],
+      [DRIVER, 'ApplicationRemoved'],
+      ['10.0.0.1/Worker', 'LaunchExecutor'],
+      ['driver-1/AppClient', 'ExecutorAdded'],
+      ['10.0.0.1/Worker', 'ApplicationFinished'],
+    ]);
+    expect(h.ctx().apps[other]).toMatchObject({ coresGranted: 4 });
+    expect(h.ctx().waitingApps).toEqual([other]);
   });
 
   it('does not count an exit with code 0', () => {
@@ -477,6 +515,39 @@ describe('Master: worker liveness', () => {
     ]);
   });
 
+  it('tells only the drivers of running applications WorkerRemoved', () => {
+    const h = start();
+    registerWorker(h, 0);
+    const done = registerApp(h, { maxCores: 2, coresPerExecutor: 2 });
+    registerApp(h, { maxCores: 2, coresPerExecutor: 2 }, 'driver-1/AppClient');
+    h.send({ type: 'UnregisterApplication', appId: done });
+    h.takeSent();
+    h.send({ type: 'onDisconnected', remoteAddress: '10.0.0.1/Worker' });
+    expect(h.sentOf('WorkerRemoved').map((e) => e.to)).toEqual(['driver-1/AppClient']);
+    expect(h.sentOf('ExecutorUpdated').map((e) => [e.to, e.message])).toEqual([
+      ['driver-1/AppClient', { type: 'ExecutorUpdated', id: 0, state: 'LOST', message: 'worker lost: 10.0.0.1/Worker got disassociated', workerHost: '10.0.0.1' }],
+    ]);
+  });
+
+  it('reads spark.worker.timeout (seconds) and spark.dead.worker.persistence for removal and culling', () => {
+    const h = start({ 'spark.worker.timeout': 30, 'spark.dead.worker.persistence': 2 });
+    registerWorker(h, 0);
+    registerApp(h, { maxCores: 2, coresPerExecutor: 2 });
+    h.clock.runUntil(START + 30_000);
+    h.send({ type: 'CheckForWorkerTimeOut' });
+    expect(h.ctx().workers['worker-0']!.state).toBe('ALIVE');
+    h.clock.runUntil(START + 30_001);
+    h.send({ type: 'CheckForWorkerTimeOut' });
+    expect(h.sentOf('WorkerRemoved').map((e) => e.message.message)).toEqual(['Not receiving heartbeat for 30 seconds']);
+    // Culled once lastHeartbeat < now - (2 + 1) x 30 s.
+    h.clock.runUntil(START + 90_000);
+    h.send({ type: 'CheckForWorkerTimeOut' });
+    expect(h.ctx().workers['worker-0']).toBeDefined();
+    h.clock.runUntil(START + 90_001);
+    h.send({ type: 'CheckForWorkerTimeOut' });
+    expect(h.ctx().workers).toEqual({});
+  });
+
   it('ignores a heartbeat from a worker that never registered', () => {
     const h = start();
     h.send({ type: 'WorkerHeartbeat', workerId: 'worker-9', worker: '10.0.0.9/Worker' });
@@ -597,6 +668,30 @@ describe('Master: application removal', () => {
     h.send({ type: 'onDisconnected', remoteAddress: 'app-x/0/Executor' });
     expect(h.takeSent()).toEqual([]);
     expect(h.ctx()).toEqual(before);
+  });
+
+  it('treats the KILLED report of an executor the driver had killed as an unknown executor: no ExecutorUpdated, no retry counted', () => {
+    const h = start();
+    registerWorker(h, 0, 4);
+    const appId = registerApp(h, { maxCores: 2, coresPerExecutor: 2, initialExecutorLimit: 1 });
+    h.send({ type: 'ExecutorStateChanged', appId, execId: 0, state: 'RUNNING' });
+    // The driver lowers the limit first (RequestExecutors), then kills: no replacement.
+    h.send({ type: 'RequestExecutors', appId, resourceProfileToTotalExecs: { 0: 0 } });
+    h.send({ type: 'KillExecutors', appId, executorIds: ['+0'] });
+    expect(h.sentOf('KillExecutor').map((e) => [e.to, e.message])).toEqual([['10.0.0.1/Worker', { type: 'KillExecutor', masterUrl: MASTER, appId, execId: 0 }]]);
+    expect(h.ctx().apps[appId]).toMatchObject({ coresGranted: 0, executorLimit: 0, executors: {} });
+    expect(h.ctx().apps[appId]!.removedExecutors.map((e) => [e.id, e.state])).toEqual([[0, 'KILLED']]);
+    expect(h.ctx().workers['worker-0']).toMatchObject({ coresUsed: 0, memoryUsed: 0, executors: [] });
+    h.takeSent();
+    const before = h.ctx();
+    h.send({ type: 'ExecutorStateChanged', appId, execId: 0, state: 'KILLED', message: 'Runner thread for executor app/0 interrupted', exitStatus: 143 });
+    expect(h.takeSent()).toEqual([]);
+    expect(h.ctx()).toEqual(before);
+    // Ids Integer.parseInt rejects (out of the 32-bit range) are dropped.
+    h.send({ type: 'RequestExecutors', appId, resourceProfileToTotalExecs: { 0: 1 } });
+    h.send({ type: 'KillExecutors', appId, executorIds: ['4294967297', '1.0'] });
+    expect(h.sentOf('KillExecutor')).toHaveLength(0);
+    expect(Object.keys(h.ctx().apps[appId]!.executors)).toEqual(['1']);
   });
 
   it('kills executors on KillExecutors without lowering the limit, so a replacement is launched', () => {
