@@ -1,134 +1,335 @@
 /**
- * A small DAGScheduler for the scenario's jobs: submits a stage's TaskSet once its parent stages
- * have completed, counts attempts, and ends each job with JobSucceeded or JobFailed("Job aborted
- * due to stage failure: ..."), cancelling the job's other running stages.
+ * A small DAGScheduler (driver endpoint "DAGScheduler") for the scenario's jobs: numbers the
+ * stages of each submitted job, submits a stage's TaskSet once its parent stages have completed,
+ * counts task attempts, and ends each job with JobSucceeded or JobFailed("Job aborted due to stage
+ * failure: ..."), cancelling the job's running stages.
  *
- * Models the job and stage bookkeeping of core/.../spark/scheduler/DAGScheduler.scala (submitJob,
- * submitStage/submitMissingTasks, handleTaskCompletion for Success, abortStage ->
- * failJobAndIndependentStages). Stage ids arrive already numbered as Spark numbers them (see
- * runtime/workload.ts). Not modelled: shuffle map output tracking, FetchFailed and stage
- * resubmission after executor loss (the scenario's tasks fetch no shuffle data), shared stages.
+ * Models the job and stage bookkeeping of core/src/main/scala/org/apache/spark/scheduler/
+ * DAGScheduler.scala (Spark 4.1.1): handleJobSubmitted, submitStage / submitMissingTasks /
+ * submitWaitingChildStages, handleTaskCompletion for Success, handleTaskSetFailed -> abortStage ->
+ * failJobAndIndependentStages -> cancelRunningIndependentStages. Task ends reach it from
+ * TaskSchedulerImpl/TaskSetManager (shared/spark-semantics.md section 4).
+ *
+ * Stage ids: Spark numbers stages globally per SparkContext (nextStageId). The job's StageSpecs
+ * carry ids that need only be unique within the job; this machine gives them Spark-style global
+ * ids in submission order: the first job's stages first, each job's in the order given (Spark
+ * itself numbers a job's parent stages before the stages that depend on them, ending with the
+ * result stage; the scenario's order is used instead). StageInfo keeps (jobId, specId), the mapping
+ * back. runtime/workload.ts numbers stages by the same rule before submitting, so there the mapping
+ * is the identity.
+ *
+ * Trusted input (the runtime's scenario validation enforces it): stage ids unique within a job,
+ * parents naming stages of the same job, no dependency cycle. A parent id that names no stage of
+ * the job is dropped; a stage on a cycle is never submitted (its job never ends). Nothing throws.
+ *
+ * Not modelled (the scenario's tasks read no shuffle data): map output tracking, FetchFailed and
+ * stage resubmission, Resubmitted tasks, shuffle files lost with an executor (so ExecutorAdded and
+ * ExecutorLost change nothing here), stages shared between jobs, stage retries (every TaskSet is
+ * attempt 0), job cancellation by the user, speculation's own bookkeeping, listener events.
+ * Finished jobs and stages are kept for reports: bounded by the scenario's list of jobs.
  */
-import { enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { and, enqueueActions, not, setup, type AnyActorRef } from 'xstate';
 import { nowOf } from './clock.js';
 import type { ResolvedConf } from './conf.js';
 import { ENDPOINT, siblingAddress } from './ids.js';
-import type { Address, DagExecutorAdded, DagExecutorLost, DagTaskEnded, DagTaskSetFailed, DagTaskStarted, SubmitJob } from './protocol.js';
+import type {
+  Address, CancelTasks, DagExecutorAdded, DagExecutorLost, DagTaskEnded, DagTaskSetFailed, DagTaskStarted, JobFailed, JobSucceeded, StageSpec, SubmitJob, SubmitTasks,
+} from './protocol.js';
 
-export interface StageInfo { id: number; jobId: number; numTasks: number; parents: number[]; state: 'waiting' | 'running' | 'done' | 'failed'; finishedPartitions: number[] }
-export interface JobInfo { jobId: number; replyTo: Address; stageIds: number[]; result: 'running' | 'succeeded' | 'failed'; failureReason?: string; attempts: number; failedAttempts: number; submissionTime: number; completionTime?: number }
-export interface DagSchedulerContext { address: Address; jobs: Record<number, JobInfo>; stages: Record<number, StageInfo> }
+export interface DagSchedulerInput { address: Address; conf: ResolvedConf }
+
+/** waitingStages, runningStages, then finished (markStageAsFinished without / with a failure reason). */
+export type StageState = 'waiting' | 'running' | 'succeeded' | 'failed';
+
+export interface StageInfo {
+  /** Spark's global stage id. */
+  id: number;
+  jobId: number;
+  /** The stage's id in its job's StageSpec list. */
+  specId: number;
+  numTasks: number;
+  /** Global ids of the parent stages. */
+  parents: number[];
+  state: StageState;
+  /**
+   * One character per partition, '1' once a task of it succeeded (ShuffleMapStage.pendingPartitions /
+   * ActiveJob.finished). A string: immutable and copied natively, so a success costs O(numTasks)
+   * bytes, not O(numTasks) objects.
+   */
+  partitions: string;
+  failureReason?: string;
+}
+
+export interface JobInfo {
+  jobId: number;
+  /** The JobWaiter's address (the driver program). */
+  replyTo: Address;
+  /** Global ids of the job's stages, in the order the job listed them. */
+  stageIds: number[];
+  result: 'running' | 'succeeded' | 'failed';
+  failureReason?: string;
+  /** Task attempts started (BeginEvent). */
+  attempts: number;
+  /** Task attempts that ended with a reason other than Success (CompletionEvent). */
+  failedAttempts: number;
+  submissionTime: number;
+  completionTime?: number;
+}
+
+export interface DagSchedulerContext {
+  address: Address;
+  /** DAGScheduler.nextStageId. */
+  nextStageId: number;
+  jobs: Record<number, JobInfo>;
+  stages: Record<number, StageInfo>;
+}
+
 export type DagSchedulerEvent = SubmitJob | DagTaskStarted | DagTaskEnded | DagTaskSetFailed | DagExecutorAdded | DagExecutorLost;
+
+/** What one event makes the DAGScheduler send: TaskSchedulerImpl calls, or the job's result to its JobWaiter. */
+export type DagOutput =
+  | { to: 'taskScheduler'; event: SubmitTasks | CancelTasks }
+  | { to: 'jobWaiter'; address: Address; event: JobSucceeded | JobFailed };
+
+export interface DagStep { context: DagSchedulerContext; out: DagOutput[] }
+
+/** Spark's message prefix for a job that fails because one of its stages was aborted (abortStage). */
+export const JOB_ABORTED_PREFIX = 'Job aborted due to stage failure: ';
+
+// ---------------------------------------------------------------------------------------------
+// Derived views
 
 /** A job as the report shows it. */
 export interface JobSummary { id: number; result: JobInfo['result']; failureReason: string | null; tasks: number; attempts: number; failedAttempts: number }
 
+/** Per job, in job id order: its result, failure reason (null if none), total tasks over its stages, attempts started and failed. */
 export function jobSummaries(c: DagSchedulerContext): JobSummary[] {
   return Object.values(c.jobs).sort((a, b) => a.jobId - b.jobId).map((j) => ({
-    id: j.jobId, result: j.result, failureReason: j.failureReason ?? null,
-    tasks: j.stageIds.reduce((sum, id) => sum + (c.stages[id]?.numTasks ?? 0), 0), attempts: j.attempts, failedAttempts: j.failedAttempts,
+    id: j.jobId,
+    result: j.result,
+    failureReason: j.failureReason ?? null,
+    tasks: j.stageIds.reduce((sum, id) => sum + (c.stages[id]?.numTasks ?? 0), 0),
+    attempts: j.attempts,
+    failedAttempts: j.failedAttempts,
   }));
 }
 
-type Out = { to: 'backend' | 'replyTo'; replyTo?: Address; event: { type: string } & Record<string, unknown> };
+/** The global stage id of stage `specId` of job `jobId`, or undefined. */
+export function stageIdOf(c: DagSchedulerContext, jobId: number, specId: number): number | undefined {
+  return c.jobs[jobId]?.stageIds.find((id) => c.stages[id]?.specId === specId);
+}
 
-/** submitStage: every waiting stage of the job whose parents have all completed is submitted. */
-function submitReadyStages(c: DagSchedulerContext, job: JobInfo, out: Out[]): void {
-  for (const id of job.stageIds) {
-    const stage = c.stages[id]!;
-    if (stage.state !== 'waiting' || !stage.parents.every((p) => c.stages[p]?.state === 'done')) continue;
-    stage.state = 'running';
-    const tasks = Array.from({ length: stage.numTasks }, (_, index) => ({ index, partitionId: index }));
-    out.push({ to: 'backend', event: { type: 'taskScheduler.submitTasks', taskSet: { stageId: id, stageAttemptId: 0, jobId: job.jobId, priority: job.jobId, tasks } } });
+/** Number of partitions of a stage that have succeeded. */
+export function finishedPartitions(stage: StageInfo): number {
+  let n = 0;
+  for (let i = stage.partitions.indexOf('1'); i >= 0; i = stage.partitions.indexOf('1', i + 1)) n++;
+  return n;
+}
+
+/** The stage and its job, if the stage was submitted and its job still runs; undefined otherwise. */
+export function activeStage(c: DagSchedulerContext, stageId: number): { stage: StageInfo; job: JobInfo } | undefined {
+  const stage = c.stages[stageId];
+  const job = stage ? c.jobs[stage.jobId] : undefined;
+  return stage && job && job.result === 'running' && stage.state !== 'waiting' ? { stage, job } : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transitions as pure functions (context in, context and outputs out)
+
+/**
+ * submitStage / submitWaitingChildStages: every waiting stage of the job whose parents have all
+ * succeeded gets its TaskSet (attempt 0, task i computes partition i, priority = job id, as
+ * FIFO scheduling orders by job). A stage without tasks finishes at once (submitMissingTasks with
+ * no missing partitions) and may release its children. Then the job succeeds if every stage has.
+ */
+function submitReadyStages(c: DagSchedulerContext, jobId: number, now: number, out: DagOutput[]): DagSchedulerContext {
+  const job = c.jobs[jobId]!;
+  const stages = { ...c.stages };
+  // Each pass submits at least one stage or stops: at most stageIds.length + 1 passes.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const id of job.stageIds) {
+      const stage = stages[id]!;
+      if (stage.state !== 'waiting' || !stage.parents.every((p) => stages[p]?.state === 'succeeded')) continue;
+      changed = true;
+      if (stage.numTasks === 0) {
+        stages[id] = { ...stage, state: 'succeeded' };
+        continue;
+      }
+      stages[id] = { ...stage, state: 'running' };
+      const tasks = Array.from({ length: stage.numTasks }, (_, index) => ({ index, partitionId: index }));
+      out.push({ to: 'taskScheduler', event: { type: 'taskScheduler.submitTasks', taskSet: { stageId: id, stageAttemptId: 0, jobId, priority: jobId, tasks } } });
+    }
+  }
+  let next: DagSchedulerContext = { ...c, stages };
+  if (job.stageIds.every((id) => stages[id]!.state === 'succeeded')) {
+    // The result stage's last partition: job.listener.taskSucceeded -> JobWaiter completes.
+    next = { ...next, jobs: { ...next.jobs, [jobId]: { ...job, result: 'succeeded', completionTime: now } } };
+    out.push({ to: 'jobWaiter', address: job.replyTo, event: { type: 'JobSucceeded', jobId } });
+  }
+  return next;
+}
+
+/** handleJobSubmitted: create the job's stages (global ids in the given order) and submit the ready ones. */
+export function submitJob(c: DagSchedulerContext, e: SubmitJob, now: number): DagStep {
+  if (c.jobs[e.jobId] !== undefined) return { context: c, out: [] };
+  const idOf = new Map(e.stages.map((s: StageSpec, i) => [s.id, c.nextStageId + i]));
+  const stages = { ...c.stages };
+  e.stages.forEach((s, i) => {
+    const id = c.nextStageId + i;
+    const parents = s.parents.map((p) => idOf.get(p)).filter((p): p is number => p !== undefined);
+    stages[id] = { id, jobId: e.jobId, specId: s.id, numTasks: Math.max(0, Math.trunc(s.numTasks)), parents, state: 'waiting', partitions: '0'.repeat(Math.max(0, Math.trunc(s.numTasks))) };
+  });
+  const job: JobInfo = { jobId: e.jobId, replyTo: e.replyTo, stageIds: e.stages.map((_, i) => c.nextStageId + i), result: 'running', attempts: 0, failedAttempts: 0, submissionTime: now };
+  const out: DagOutput[] = [];
+  const context = submitReadyStages({ ...c, nextStageId: c.nextStageId + e.stages.length, stages, jobs: { ...c.jobs, [e.jobId]: job } }, e.jobId, now, out);
+  return { context, out };
+}
+
+/** handleBeginEvent: one more attempt started for the stage's job. */
+export function taskStarted(c: DagSchedulerContext, e: DagTaskStarted): DagStep {
+  const found = activeStage(c, e.stageId);
+  if (!found) return { context: c, out: [] };
+  return { context: { ...c, jobs: { ...c.jobs, [found.job.jobId]: { ...found.job, attempts: found.job.attempts + 1 } } }, out: [] };
+}
+
+/**
+ * handleTaskCompletion. Success: the partition is done (once, whichever attempt succeeds first);
+ * the stage completes when every partition is done, which submits its waiting children or, for
+ * the job's last stage, ends the job. Any failure reason: one more failed attempt; the
+ * TaskSetManager re-runs the task or aborts its task set (TaskSetFailed).
+ */
+export function taskEnded(c: DagSchedulerContext, e: DagTaskEnded, now: number): DagStep {
+  const found = activeStage(c, e.stageId);
+  if (!found) return { context: c, out: [] };
+  const { stage, job } = found;
+  if (e.reason.kind !== 'Success') {
+    return { context: { ...c, jobs: { ...c.jobs, [job.jobId]: { ...job, failedAttempts: job.failedAttempts + 1 } } }, out: [] };
+  }
+  const p = e.taskInfo.partitionId;
+  if (!Number.isInteger(p) || p < 0 || p >= stage.numTasks || stage.partitions.charCodeAt(p) === 0x31) return { context: c, out: [] };
+  const partitions = stage.partitions.slice(0, p) + '1' + stage.partitions.slice(p + 1);
+  const complete = partitions.indexOf('0') < 0;
+  const updated: StageInfo = { ...stage, partitions, state: complete && stage.state === 'running' ? 'succeeded' : stage.state };
+  const context: DagSchedulerContext = { ...c, stages: { ...c.stages, [stage.id]: updated } };
+  if (!complete || stage.state !== 'running') return { context, out: [] };
+  // markStageAsFinished, then submitWaitingChildStages (or the job's end).
+  const out: DagOutput[] = [];
+  return { context: submitReadyStages(context, job.jobId, now, out), out };
+}
+
+/**
+ * handleTaskSetFailed -> abortStage -> failJobAndIndependentStages: every running stage of the
+ * job (the aborted one included: it is still in runningStages) is cancelled with the job's error
+ * message (taskScheduler.killAllTaskAttempts(stageId, interrupt, error.getMessage)) and marked
+ * finished with that reason; then the JobWaiter gets JobFailed(SparkException("Job aborted due to
+ * stage failure: " + reason)).
+ */
+export function taskSetFailed(c: DagSchedulerContext, e: DagTaskSetFailed, now: number): DagStep {
+  const found = activeStage(c, e.stageId);
+  if (!found) return { context: c, out: [] };
+  const { job } = found;
+  const failureReason = `${JOB_ABORTED_PREFIX}${e.reason}`;
+  const out: DagOutput[] = [];
+  const stages = { ...c.stages };
+  // cancelRunningIndependentStages walks jobIdToStageIds (a HashSet of small ints: ascending).
+  for (const id of [...job.stageIds].sort((a, b) => a - b)) {
+    const stage = stages[id]!;
+    if (stage.state !== 'running') continue;
+    out.push({ to: 'taskScheduler', event: { type: 'taskScheduler.cancelTasks', stageId: id, reason: failureReason } });
+    stages[id] = { ...stage, state: 'failed', failureReason };
+  }
+  out.push({ to: 'jobWaiter', address: job.replyTo, event: { type: 'JobFailed', jobId: job.jobId, exception: failureReason } });
+  const jobs = { ...c.jobs, [job.jobId]: { ...job, result: 'failed' as const, failureReason, completionTime: now } };
+  return { context: { ...c, stages, jobs }, out };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The machine
+
+/** The pure step of an event (ignored events return the context unchanged). */
+export function dagStep(c: DagSchedulerContext, e: DagSchedulerEvent, now: number): DagStep {
+  switch (e.type) {
+    case 'dagScheduler.submitJob': return submitJob(c, e, now);
+    case 'dagScheduler.taskStarted': return taskStarted(c, e);
+    case 'dagScheduler.taskEnded': return taskEnded(c, e, now);
+    case 'dagScheduler.taskSetFailed': return taskSetFailed(c, e, now);
+    default: return { context: c, out: [] };
   }
 }
 
-const jobOfStage = (c: DagSchedulerContext, stageId: number) => {
-  const stage = c.stages[stageId];
-  const job = stage ? c.jobs[stage.jobId] : undefined;
-  return stage && job && job.result === 'running' ? { stage, job } : undefined;
-};
-
-const HANDLERS: { [E in DagSchedulerEvent['type']]: (c: DagSchedulerContext, e: Extract<DagSchedulerEvent, { type: E }>, out: Out[], now: number) => void } = {
-  'dagScheduler.submitJob': (c, e, out, now) => {
-    if (c.jobs[e.jobId]) return;
-    const job: JobInfo = { jobId: e.jobId, replyTo: e.replyTo, stageIds: e.stages.map((s) => s.id), result: 'running', attempts: 0, failedAttempts: 0, submissionTime: now };
-    c.jobs[e.jobId] = job;
-    for (const s of e.stages) c.stages[s.id] = { id: s.id, jobId: e.jobId, numTasks: s.numTasks, parents: s.parents, state: 'waiting', finishedPartitions: [] };
-    submitReadyStages(c, job, out);
-  },
-  'dagScheduler.taskStarted': (c, e) => {
-    const found = jobOfStage(c, e.stageId);
-    if (found) found.job.attempts++;
-  },
-  'dagScheduler.taskEnded': (c, e, out, now) => {
-    const found = jobOfStage(c, e.stageId);
-    if (!found) return;
-    const { stage, job } = found;
-    if (e.reason.kind !== 'Success') {
-      // The TaskSetManager retries the task; the DAGScheduler only records the failure here.
-      job.failedAttempts++;
-      return;
-    }
-    if (stage.finishedPartitions.includes(e.taskInfo.partitionId)) return;
-    stage.finishedPartitions.push(e.taskInfo.partitionId);
-    if (stage.finishedPartitions.length < stage.numTasks) return;
-    stage.state = 'done';
-    if (job.stageIds.every((id) => c.stages[id]!.state === 'done')) {
-      job.result = 'succeeded';
-      job.completionTime = now;
-      out.push({ to: 'replyTo', replyTo: job.replyTo, event: { type: 'JobSucceeded', jobId: job.jobId } });
-      return;
-    }
-    submitReadyStages(c, job, out);
-  },
-  'dagScheduler.taskSetFailed': (c, e, out, now) => {
-    const found = jobOfStage(c, e.stageId);
-    if (!found) return;
-    const { stage, job } = found;
-    // abortStage -> failJobAndIndependentStages: cancel the job's other running stages.
-    const failureReason = `Job aborted due to stage failure: ${e.reason}`;
-    stage.state = 'failed';
-    for (const id of job.stageIds) {
-      const other = c.stages[id]!;
-      if (other.state !== 'running') continue;
-      other.state = 'failed';
-      out.push({ to: 'backend', event: { type: 'taskScheduler.cancelTasks', stageId: id, reason: failureReason } });
-    }
-    job.result = 'failed';
-    job.failureReason = failureReason;
-    job.completionTime = now;
-    out.push({ to: 'replyTo', replyTo: job.replyTo, event: { type: 'JobFailed', jobId: job.jobId, exception: failureReason } });
-  },
-  'dagScheduler.executorAdded': () => undefined,
-  // Shuffle outputs on a lost executor are not modelled, so nothing is resubmitted.
-  'dagScheduler.executorLost': () => undefined,
-};
-
 export const dagSchedulerMachine = setup({
   types: {
-    input: {} as { address: Address; conf: ResolvedConf },
+    input: {} as DagSchedulerInput,
     context: {} as DagSchedulerContext,
     events: {} as DagSchedulerEvent,
   },
+  guards: {
+    newJob: ({ context, event }) => event.type === 'dagScheduler.submitJob' && context.jobs[event.jobId] === undefined,
+    activeStage: ({ context, event }) => 'stageId' in event && activeStage(context, event.stageId) !== undefined,
+    success: ({ event }) => event.type === 'dagScheduler.taskEnded' && event.reason.kind === 'Success',
+  },
+  actions: {
+    /** Applies the event's pure step (dagStep): the new context, then its outputs to TaskSchedulerImpl (the backend actor) or the JobWaiter. */
+    step: enqueueActions(({ context, event, enqueue, system }) => {
+      const { context: next, out } = dagStep(context, event, nowOf(system));
+      if (next !== context) enqueue.assign(() => next);
+      for (const o of out) {
+        const address = o.to === 'taskScheduler' ? siblingAddress(context.address, ENDPOINT.CoarseGrainedScheduler) : o.address;
+        // Resolved explicitly: sendTo an undefined target would deliver the event back to this actor.
+        const target = system.get(address) as AnyActorRef | undefined;
+        if (target) enqueue.sendTo(target, o.event);
+      }
+    }),
+  },
 }).createMachine({
   id: 'DAGScheduler',
-  context: ({ input }) => ({ address: input.address, jobs: {}, stages: {} }),
-  on: {
-    '*': {
-      description: "DAGSchedulerEventProcessLoop: one event at a time (JobSubmitted, BeginEvent, CompletionEvent, TaskSetFailed, ExecutorAdded, ExecutorLost).",
-      actions: enqueueActions(({ context, event, enqueue, system }) => {
-        const handler = HANDLERS[event.type] as ((c: DagSchedulerContext, e: DagSchedulerEvent, out: Out[], now: number) => void) | undefined;
-        if (!handler) return;
-        const draft = structuredClone(context);
-        const out: Out[] = [];
-        handler(draft, event, out, nowOf(system));
-        enqueue.assign(() => draft);
-        for (const o of out) {
-          const target = (o.to === 'backend' ? system.get(siblingAddress(context.address, ENDPOINT.CoarseGrainedScheduler)) : system.get(o.replyTo!)) as AnyActorRef | undefined;
-          if (target) enqueue.sendTo(target, o.event);
-        }
-      }),
+  context: ({ input }) => ({ address: input.address, nextStageId: 0, jobs: {}, stages: {} }),
+  initial: 'active',
+  states: {
+    active: {
+      description: 'DAGSchedulerEventProcessLoop: one event at a time (JobSubmitted, BeginEvent, CompletionEvent, TaskSetFailed, ExecutorAdded, ExecutorLost).',
+      on: {
+        'dagScheduler.submitJob': [
+          {
+            guard: 'newJob',
+            actions: 'step',
+            description: 'handleJobSubmitted: create the stages (global ids from nextStageId), submitStage: TaskSets of the stages without missing parents; a job without stages succeeds at once.',
+          },
+          { description: 'A job id already submitted: ignored (Spark\'s job ids are unique, from nextJobId).' },
+        ],
+        'dagScheduler.taskStarted': [
+          { guard: 'activeStage', actions: 'step', description: 'BeginEvent: one more task attempt of the job (SparkListenerTaskStart).' },
+          { description: 'A stage that is unknown, not submitted, or of an ended job: only the listener event in Spark; nothing here.' },
+        ],
+        'dagScheduler.taskEnded': [
+          {
+            guard: and(['activeStage', 'success']),
+            actions: 'step',
+            description: 'CompletionEvent(Success): the partition is done (counted once); a complete stage submits its waiting children, the last one ends the job with JobSucceeded.',
+          },
+          {
+            guard: and(['activeStage', not('success')]),
+            actions: 'step',
+            description: 'CompletionEvent(failure): a failed attempt; the TaskSetManager re-runs the task or aborts the task set. (FetchFailed, which would resubmit stages, is not modelled.)',
+          },
+          { description: 'A stage removed with its ended job, or unknown: handleTaskCompletion only posts SparkListenerTaskEnd; ignored.' },
+        ],
+        'dagScheduler.taskSetFailed': [
+          {
+            guard: 'activeStage',
+            actions: 'step',
+            description: 'TaskSetFailed -> abortStage -> failJobAndIndependentStages: cancel the job\'s running stages, JobFailed("Job aborted due to stage failure: " + reason).',
+          },
+          { description: 'abortStage of a stage no longer registered: "Skip all the actions if the stage has been removed."' },
+        ],
+        'dagScheduler.executorAdded': {
+          description: 'ExecutorAdded: Spark clears the executor\'s failure epoch; no map outputs are modelled, so nothing to do.',
+        },
+        'dagScheduler.executorLost': {
+          description: 'ExecutorLost: Spark removes the executor\'s shuffle outputs and block manager; the scenario\'s tasks write no shuffle data, so nothing is resubmitted.',
+        },
+      },
     },
   },
 });

@@ -1,11 +1,19 @@
 /**
  * HeartbeatReceiver (driver endpoint "HeartbeatReceiver"): tracks when each executor was last
- * heard from, answers heartbeats, and every spark.network.timeoutInterval expires executors silent
- * for longer than the executor timeout: kill-and-replace plus RemoveExecutor(ExecutorProcessLost).
- * Models core/src/main/scala/org/apache/spark/HeartbeatReceiver.scala (Spark 3.5/4.x);
- * shared/spark-semantics.md section 1.
+ * heard from, answers executors' heartbeats, and every spark.network.timeoutInterval expires the
+ * executors silent for longer than the executor timeout: kill-and-replace, then
+ * RemoveExecutor(ExecutorProcessLost) to the driver endpoint.
+ *
+ * Models core/src/main/scala/org/apache/spark/HeartbeatReceiver.scala (Spark 4.1.1, same in 3.5);
+ * shared/spark-semantics.md section 1 (2.x differences: section 10).
+ *
+ * Not modelled: the BlockManager master. Spark answers a known executor's heartbeat with
+ * reregisterBlockManager = !(BlockManagerMasterHeartbeatEndpoint knows its BlockManagerId); here
+ * every tracked executor's block manager counts as known, so that answer is always false.
+ * Nor sc.isStopped: a heartbeat reaches this endpoint only while SparkContext runs (stop() stops
+ * the endpoint, and messages to a stopped endpoint are dropped), so `!sc.isStopped` is true.
  */
-import { assign, enqueueActions, setup, spawnChild, type AnyActorRef } from 'xstate';
+import { and, assign, enqueueActions, not, setup, spawnChild, stopChild, type AnyActorRef } from 'xstate';
 import { num, optNum, type ResolvedConf } from './conf.js';
 import { nowOf } from './clock.js';
 import { ENDPOINT, siblingAddress } from './ids.js';
@@ -17,32 +25,76 @@ export interface HeartbeatReceiverInput { address: Address; conf: ResolvedConf }
 
 export interface HeartbeatReceiverContext {
   address: Address;
+  /** spark.storage.blockManagerHeartbeatTimeoutMs if set, else spark.network.timeout. */
   executorTimeoutMs: number;
+  /** spark.network.timeoutInterval: the period of ExpireDeadHosts. */
   checkTimeoutIntervalMs: number;
   /** TaskSchedulerIsSet was processed (Spark: scheduler != null). */
   schedulerSet: boolean;
+  /** Executor id -> clock time (ms) of its registration or last heartbeat. */
   executorLastSeen: Record<string, number>;
-  /** Why SparkContext would fail to start with this configuration. */
+  /** The constructor's require message when the configuration is invalid (SparkContext does not start). */
   configError: string | undefined;
 }
 
 export type HeartbeatReceiverEvent = TaskSchedulerIsSet | ExecutorRegistered | ExecutorRemoved | Heartbeat | ExpireDeadHosts | HeartbeatReceiverStop;
 
-/** The executor timeout: spark.storage.blockManagerHeartbeatTimeoutMs if set, else spark.network.timeout. */
+/** The ticker child that sends ExpireDeadHosts (HeartbeatReceiver.timeoutCheckingTask). */
+export const EXPIRE_DEAD_HOSTS_TIMER = 'ExpireDeadHosts';
+
+const TIMEOUT_KEY = 'spark.network.timeout';
+const BM_TIMEOUT_KEY = 'spark.storage.blockManagerHeartbeatTimeoutMs';
+
+/**
+ * The executor timeout: spark.storage.blockManagerHeartbeatTimeoutMs if set, else
+ * spark.network.timeout. Spark reads spark.network.timeout as whole seconds (a timeConf in
+ * SECONDS, so "1500ms" is 1 s) and converts that to ms: `timeStringAsMs(s"${timeout}s")`.
+ */
 export function executorTimeoutMs(conf: ResolvedConf): number {
-  return optNum(conf, 'spark.storage.blockManagerHeartbeatTimeoutMs') ?? num(conf, 'spark.network.timeout');
+  return optNum(conf, BM_TIMEOUT_KEY) ?? Math.trunc(num(conf, TIMEOUT_KEY) / 1000) * 1000;
 }
 
-/** HeartbeatReceiver's constructor checks (IllegalArgumentException: SparkContext does not start). */
+/**
+ * HeartbeatReceiver's constructor checks, with Spark 4.1.1's require messages. A failure is an
+ * IllegalArgumentException whose message is "requirement failed: " + the text returned here, and
+ * SparkContext fails to start. The text starts with the offending key (the runtime names it as the
+ * field). Note Spark's second message names spark.storage.blockManagerHeartbeatTimeoutMs and has
+ * no final period, whether or not that key is set.
+ */
 export function validateHeartbeatConf(conf: ResolvedConf): string | undefined {
   const timeout = executorTimeoutMs(conf);
-  const timeoutKey = optNum(conf, 'spark.storage.blockManagerHeartbeatTimeoutMs') !== undefined ? 'spark.storage.blockManagerHeartbeatTimeoutMs' : 'spark.network.timeout';
-  if (num(conf, 'spark.network.timeoutInterval') > timeout) return `spark.network.timeoutInterval should be less than or equal to ${timeoutKey}.`;
-  if (num(conf, 'spark.executor.heartbeatInterval') > timeout) return `spark.executor.heartbeatInterval should be less than or equal to ${timeoutKey}.`;
+  if (num(conf, 'spark.network.timeoutInterval') > timeout) {
+    const against = optNum(conf, BM_TIMEOUT_KEY) === undefined ? TIMEOUT_KEY : BM_TIMEOUT_KEY;
+    return `spark.network.timeoutInterval should be less than or equal to ${against}.`;
+  }
+  if (num(conf, 'spark.executor.heartbeatInterval') > timeout) {
+    return `spark.executor.heartbeatInterval should be less than or equal to ${BM_TIMEOUT_KEY}`;
+  }
   return undefined;
 }
 
-const byExecutorId = (a: string, b: string) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0);
+/** Executor ids in a fixed order: numeric ids ascending, then any other id by code units. */
+export function byExecutorId(a: string, b: string): number {
+  const na = /^[0-9]+$/.test(a) ? Number(a) : undefined;
+  const nb = /^[0-9]+$/.test(b) ? Number(b) : undefined;
+  if (na !== undefined && nb !== undefined) return na - nb || (a < b ? -1 : a > b ? 1 : 0);
+  if (na !== undefined) return -1;
+  if (nb !== undefined) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The executors expireDeadHosts removes at `now`: silent for strictly more than the timeout. */
+export function expiredExecutors(context: HeartbeatReceiverContext, now: number): string[] {
+  return Object.keys(context.executorLastSeen)
+    .filter((id) => now - context.executorLastSeen[id]! > context.executorTimeoutMs)
+    .sort(byExecutorId);
+}
+
+function without(record: Record<string, number>, ids: readonly string[]): Record<string, number> {
+  const next = { ...record };
+  for (const id of ids) delete next[id];
+  return next;
+}
 
 export const heartbeatReceiverMachine = setup({
   types: {
@@ -51,7 +103,66 @@ export const heartbeatReceiverMachine = setup({
     events: {} as HeartbeatReceiverEvent,
   },
   actors: { ticker: tickerPlaceholder },
-  guards: { invalidConf: ({ context }) => context.configError !== undefined },
+  guards: {
+    invalidConf: ({ context }) => context.configError !== undefined,
+    schedulerSet: ({ context }) => context.schedulerSet,
+    trackedExecutor: ({ context, event }) => event.type === 'Heartbeat' && context.executorLastSeen[event.executorId] !== undefined,
+  },
+  actions: {
+    startExpireDeadHosts: spawnChild('ticker', {
+      id: EXPIRE_DEAD_HOSTS_TIMER,
+      input: ({ context }: { context: HeartbeatReceiverContext }) => ({ event: { type: 'ExpireDeadHosts' }, initialDelayMs: 0, periodMs: context.checkTimeoutIntervalMs }),
+    }),
+    stopExpireDeadHosts: stopChild(EXPIRE_DEAD_HOSTS_TIMER),
+    setScheduler: assign({ schedulerSet: true }),
+    trackExecutor: assign({
+      executorLastSeen: ({ context, event, system }) =>
+        event.type === 'ExecutorRegistered' ? { ...context.executorLastSeen, [event.executorId]: nowOf(system) } : context.executorLastSeen,
+    }),
+    untrackExecutor: assign({
+      executorLastSeen: ({ context, event }) => (event.type === 'ExecutorRemoved' ? without(context.executorLastSeen, [event.executorId]) : context.executorLastSeen),
+    }),
+    touchExecutor: assign({
+      executorLastSeen: ({ context, event, system }) =>
+        event.type === 'Heartbeat' ? { ...context.executorLastSeen, [event.executorId]: nowOf(system) } : context.executorLastSeen,
+    }),
+    /** HeartbeatResponse(reregisterBlockManager = !sc.isStopped), i.e. true: the SparkContext runs. */
+    replyReregister: enqueueActions(({ context, event, enqueue, system }) => {
+      if (event.type !== 'Heartbeat') return;
+      enqueue.sendTo(networkOf(system), rpc(context.address, event.replyTo, { type: 'HeartbeatResponse', reregisterBlockManager: true }));
+    }),
+    /**
+     * HeartbeatResponse(!sc.isStopped && !known), known = the BlockManager master knows the
+     * BlockManagerId. Not modelled yet: a tracked executor's block manager counts as known.
+     */
+    replyKnown: enqueueActions(({ context, event, enqueue, system }) => {
+      if (event.type !== 'Heartbeat') return;
+      enqueue.sendTo(networkOf(system), rpc(context.address, event.replyTo, { type: 'HeartbeatResponse', reregisterBlockManager: false }));
+    }),
+    expireDeadHosts: enqueueActions(({ context, enqueue, system }) => {
+      const now = nowOf(system);
+      const expired = expiredExecutors(context, now);
+      if (expired.length === 0) return;
+      const backend = system.get(siblingAddress(context.address, ENDPOINT.CoarseGrainedScheduler)) as AnyActorRef | undefined;
+      for (const executorId of expired) {
+        const silentMs = now - context.executorLastSeen[executorId]!;
+        // Spark logs "Removing executor {id} with no recent heartbeats: {n} ms exceeds timeout {t} ms".
+        if (!backend) continue;
+        // SparkContext.killAndReplaceExecutor: the target total is kept, so the cluster manager
+        // launches a replacement (SPARK-8119).
+        enqueue.sendTo(backend, { type: 'backend.killExecutors', executorIds: [executorId], adjustTargetNumExecutors: false, countFailures: true, force: true });
+        // SPARK-27348: remove it from the driver endpoint now (failing its running tasks) rather
+        // than wait for a disconnect that a hung executor never causes. ExecutorProcessLost's
+        // defaults: workerHost None, causedByApp true.
+        enqueue.sendTo(backend, {
+          type: 'RemoveExecutor',
+          executorId,
+          reason: { kind: 'ExecutorProcessLost', message: `Executor heartbeat timed out after ${silentMs} ms`, causedByApp: true },
+        });
+      }
+      enqueue.assign({ executorLastSeen: without(context.executorLastSeen, expired) });
+    }),
+  },
 }).createMachine({
   id: 'HeartbeatReceiver',
   context: ({ input }) => ({
@@ -62,71 +173,68 @@ export const heartbeatReceiverMachine = setup({
     executorLastSeen: {},
     configError: validateHeartbeatConf(input.conf),
   }),
-  initial: 'starting',
+  initial: 'constructing',
   states: {
-    starting: {
+    constructing: {
+      description: 'The constructor: its require checks on the intervals, then onStart (HeartbeatReceiver.scala).',
       always: [
-        { guard: 'invalidConf', target: 'failed' },
+        { guard: 'invalidConf', target: 'failed', description: 'A require failed: IllegalArgumentException, SparkContext fails to start.' },
         {
           target: 'running',
-          actions: spawnChild('ticker', {
-            id: 'ExpireDeadHosts',
-            input: ({ context }: { context: HeartbeatReceiverContext }) => ({ event: { type: 'ExpireDeadHosts' }, initialDelayMs: 0, periodMs: context.checkTimeoutIntervalMs }),
-          }),
+          actions: 'startExpireDeadHosts',
+          description: 'onStart: eventLoopThread.scheduleAtFixedRate(ExpireDeadHosts, initial delay 0, period spark.network.timeoutInterval).',
         },
       ],
     },
     running: {
-      description: 'onStart scheduled ExpireDeadHosts at a fixed rate (initial delay 0, period spark.network.timeoutInterval).',
+      description: 'Registered in SparkContext before the task scheduler exists; answers heartbeats and expires silent executors.',
       on: {
-        TaskSchedulerIsSet: { actions: assign({ schedulerSet: true }) },
-        'heartbeatReceiver.stop': { target: 'stopped', description: 'SparkContext.stop stops the endpoint: onStop cancels ExpireDeadHosts.' },
+        TaskSchedulerIsSet: {
+          actions: 'setScheduler',
+          description: 'SparkContext asks TaskSchedulerIsSet once the task scheduler exists: scheduler = sc.taskScheduler.',
+        },
         ExecutorRegistered: {
-          description: 'SparkListenerExecutorAdded: start tracking from now.',
-          actions: assign({ executorLastSeen: ({ context, event, system }) => ({ ...context.executorLastSeen, [event.executorId]: nowOf(system) }) }),
+          actions: 'trackExecutor',
+          description: 'onExecutorAdded (SparkListenerExecutorAdded, after the backend registered it): executorLastSeen(id) = now.',
         },
         ExecutorRemoved: {
-          description: 'SparkListenerExecutorRemoved: stop tracking.',
-          actions: assign({ executorLastSeen: ({ context, event }) => Object.fromEntries(Object.entries(context.executorLastSeen).filter(([id]) => id !== event.executorId)) }),
+          actions: 'untrackExecutor',
+          description: 'onExecutorRemoved (after the backend removed it): executorLastSeen.remove(id), so a late heartbeat cannot revive it.',
         },
-        Heartbeat: {
-          description: 'Known executor: lastSeen = now, reply reregisterBlockManager = false (its BlockManager is known). Scheduler not set or unknown executor: reply true, do not track (SPARK-4134).',
-          actions: enqueueActions(({ context, event, enqueue, system }) => {
-            const known = context.schedulerSet && context.executorLastSeen[event.executorId] !== undefined;
-            if (known) enqueue.assign({ executorLastSeen: { ...context.executorLastSeen, [event.executorId]: nowOf(system) } });
-            // The BlockManager master is not modelled yet: a tracked executor's block manager counts as known.
-            enqueue.sendTo(networkOf(system), rpc(context.address, event.replyTo, { type: 'HeartbeatResponse', reregisterBlockManager: !known }));
-          }),
-        },
+        Heartbeat: [
+          {
+            guard: not('schedulerSet'),
+            actions: 'replyReregister',
+            description: '"Dropping heartbeat because TaskScheduler is not ready yet": reply HeartbeatResponse(!sc.isStopped = true); not tracked.',
+          },
+          {
+            guard: and(['schedulerSet', not('trackedExecutor')]),
+            actions: 'replyReregister',
+            description: 'Unknown or already removed executor (SPARK-4134: an in-flight heartbeat after removal): reply HeartbeatResponse(true), debug log only; not tracked again.',
+          },
+          {
+            actions: ['touchExecutor', 'replyKnown'],
+            description: 'Known executor: executorLastSeen(id) = now; TaskSchedulerImpl.executorHeartbeatReceived; reply HeartbeatResponse(!known to the BlockManager master) = false here.',
+          },
+        ],
         ExpireDeadHosts: {
-          description: 'expireDeadHosts: executors silent for more than the timeout (strictly) are killed and replaced, and removed with ExecutorProcessLost.',
-          actions: enqueueActions(({ context, enqueue, system }) => {
-            const now = nowOf(system);
-            const expired = Object.keys(context.executorLastSeen)
-              .filter((id) => now - context.executorLastSeen[id]! > context.executorTimeoutMs)
-              .sort(byExecutorId);
-            if (expired.length === 0) return;
-            const backend = system.get(siblingAddress(context.address, ENDPOINT.CoarseGrainedScheduler)) as AnyActorRef | undefined;
-            for (const id of expired) {
-              const silentMs = now - context.executorLastSeen[id]!;
-              if (!backend) continue;
-              // SparkContext.killAndReplaceExecutor: the target is kept, so the cluster manager replaces it.
-              enqueue.sendTo(backend, { type: 'backend.killExecutors', executorIds: [id], adjustTargetNumExecutors: false, countFailures: true, force: true });
-              // SPARK-27348: fail its tasks now rather than wait for a disconnect.
-              enqueue.sendTo(backend, { type: 'RemoveExecutor', executorId: id, reason: { kind: 'ExecutorProcessLost', message: `Executor heartbeat timed out after ${silentMs} ms`, causedByApp: true } });
-            }
-            enqueue.assign({ executorLastSeen: Object.fromEntries(Object.entries(context.executorLastSeen).filter(([id]) => !expired.includes(id))) });
-          }),
+          actions: 'expireDeadHosts',
+          description: 'expireDeadHosts: every executor with now - lastSeen > timeout (strictly) is killed and replaced, removed with ExecutorProcessLost("Executor heartbeat timed out after n ms"), and forgotten.',
+        },
+        'heartbeatReceiver.stop': {
+          target: 'stopped',
+          actions: 'stopExpireDeadHosts',
+          description: 'SparkContext.stop stops the endpoint: onStop cancels timeoutCheckingTask.',
         },
       },
     },
     stopped: {
       type: 'final',
-      description: 'Stopped with SparkContext; its timer is gone.',
+      description: 'Stopped with SparkContext: no timer; messages to the stopped endpoint are dropped.',
     },
     failed: {
       type: 'final',
-      description: 'IllegalArgumentException in the constructor: SparkContext fails to start.',
+      description: 'The constructor threw IllegalArgumentException (configError): SparkContext did not start.',
     },
   },
 });
