@@ -19,4 +19,17 @@ describe('regressions', () => {
     expect(report.removed.filter((r) => r.removedReason.startsWith('Executor heartbeat timed out'))).toEqual([]);
     expect(cluster.driverEndpoint(1, 'HeartbeatReceiver')!.getSnapshot().value).toBe('stopped');
   });
+
+  it('storm-liveness-2115: a worker partitioned past spark.worker.timeout re-registers and over-commits only by executors the Master no longer books, until SPARK-13604 kills them', () => {
+    const cluster = createCluster(scenario('storm-liveness-2115'), { checked: true });
+    const result = cluster.run();
+    expect(result.violation).toBeUndefined();
+    expect(result.outcome).toBe('completed');
+    const messages = cluster.trace.messages();
+    // The Master declared 10.0.0.4 dead during the partition, then told it to reconnect when its heartbeats arrived.
+    expect(messages.some((m) => m.type === 'WorkerRemoved' && (m.message as { host: string }).host === '10.0.0.4')).toBe(true);
+    expect(messages.some((m) => m.type === 'ReconnectWorker' && m.to === '10.0.0.4/Worker')).toBe(true);
+    // WorkerLatestState made the Master kill the executors it had marked LOST.
+    expect(messages.filter((m) => m.type === 'KillExecutor' && m.to === '10.0.0.4/Worker' && m.atMs > 133_000).length).toBeGreaterThan(0);
+  });
 });
