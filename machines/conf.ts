@@ -53,6 +53,7 @@ export const CONF_TABLE = {
   'spark.deploy.defaultCores': { kind: 'int', default: INT_MAX, doc: 'core cap of applications that do not set spark.cores.max' },
   'spark.worker.initialRegistrationRetries': { kind: 'int', default: 6, doc: 'registration attempts at the short interval' },
   'spark.worker.maxRegistrationRetries': { kind: 'int', default: 16, doc: 'registration attempts before the worker gives up' },
+  'spark.worker.ui.retainedExecutors': { kind: 'int', default: 1000, doc: 'finished executors a Worker keeps; it drops max(size / 10, 1) oldest when over' },
 } as const satisfies Record<string, ConfEntry>;
 
 export type ConfKey = keyof typeof CONF_TABLE;

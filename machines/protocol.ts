@@ -77,6 +77,8 @@ export interface KillExecutors { type: 'KillExecutors'; appId: string; executorI
 
 /** Worker calls ExecutorRunner.kill(). */
 export interface RunnerKill { type: 'runner.kill' }
+/** The ExecutorRunnerShutdownHook runs: the Worker's JVM is exiting (System.exit in Worker). */
+export interface RunnerShutdown { type: 'runner.shutdown' }
 /** The process stand-in reports to its ExecutorRunner (Process.start / waitFor in Spark). */
 export interface ProcessStarted { type: 'process.started' }
 export interface ProcessStartFailed { type: 'process.startFailed'; error: string }
