@@ -103,13 +103,18 @@ export const networkLogic = fromCallback<NetworkEvent, NetworkInput>(({ input, r
     return true;
   };
 
-  const deliver = (env: Envelope) => {
+  /** True when the envelope goes no further now: dead-lettered, or held by a partition. */
+  const stopped = (env: Envelope): boolean => {
     const reason = blocked(env);
     if (reason) {
       observer.onEnvelope(env, 'dead-letter', clock.now(), reason);
-      return;
+      return true;
     }
-    if (heldByPartition(env)) return;
+    return heldByPartition(env);
+  };
+
+  const deliver = (env: Envelope) => {
+    if (stopped(env)) return;
     const held = frozen.get(processOf(env.to));
     if (held) {
       hold(processOf(env.to), held, env);
@@ -155,12 +160,7 @@ export const networkLogic = fromCallback<NetworkEvent, NetworkInput>(({ input, r
     switch (event.type) {
       case 'network.send': {
         const env: Envelope = { id: newId(), seq: seq++, from: event.from, to: event.to, message: event.message, sentAt: clock.now(), causeId: currentCause };
-        const reason = blocked(env);
-        if (reason) {
-          observer.onEnvelope(env, 'dead-letter', clock.now(), reason);
-          return;
-        }
-        if (heldByPartition(env)) return;
+        if (stopped(env)) return;
         const held = frozen.get(processOf(env.from));
         if (held) hold(processOf(env.from), held, env);
         else transmit(env);
