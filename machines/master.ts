@@ -8,6 +8,7 @@
  * Per-application and per-worker states are data (Spark keeps them in ApplicationInfo and
  * WorkerInfo); the Master's own states are Spark's RecoveryState.
  */
+import { produce } from './copyOnWrite.js';
 import { enqueueActions, raise, setup, spawnChild } from 'xstate';
 import { bool, num, type ResolvedConf } from './conf.js';
 import { applicationId, processOf } from './ids.js';
@@ -395,10 +396,12 @@ export const masterMachine = setup({
         enqueue.assign({ workers: { ...context.workers, [live.id]: { ...live, lastHeartbeat: now } } });
         return;
       }
-      const draft = structuredClone(context);
       const out: Out[] = [];
-      (HANDLERS[event.type] as Handler<typeof event.type>)(draft, event as never, now, out);
-      enqueue.assign(() => draft);
+      // Copy-on-write: only the records a handler touches are copied (outgoing messages hold no drafts).
+      const next = produce(context, (draft) => {
+        (HANDLERS[event.type] as Handler<typeof event.type>)(draft as MasterContext, event as never, now, out);
+      });
+      enqueue.assign(() => next);
       for (const o of out) enqueue.sendTo(networkOf(system), rpc(context.address, o.to, o.message));
     }),
     replyStandby: enqueueActions(({ context, event, enqueue, system }) => {

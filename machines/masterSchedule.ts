@@ -122,7 +122,7 @@ function allocateWorkerResourceToExecutors(ctx: MasterContext, app: ApplicationI
     worker.executors.push(fullId(exec));
     worker.coresUsed += cores;
     worker.memoryUsed += exec.memory;
-    out.push({ to: worker.address, message: { type: 'LaunchExecutor', masterUrl: ctx.address, appId: app.id, execId: exec.id, rpId: 0, appDesc: app.desc, cores, memory: exec.memory } });
+    out.push({ to: worker.address, message: { type: 'LaunchExecutor', masterUrl: ctx.address, appId: app.id, execId: exec.id, rpId: 0, appDesc: { ...app.desc }, cores, memory: exec.memory } });
     out.push({ to: app.driver, message: { type: 'ExecutorAdded', id: exec.id, workerId: worker.id, hostPort: hostPort(worker), cores, memory: exec.memory } });
     app.state = 'RUNNING';
   }

@@ -9,6 +9,7 @@
  * reproducible). Executor exclusion (HealthTracker) and decommissioning are not modelled.
  */
 import { enqueueActions, setup, spawnChild, type AnyActorRef } from 'xstate';
+import { produce } from './copyOnWrite.js';
 import { num, type ResolvedConf } from './conf.js';
 import { nowOf } from './clock.js';
 import { ENDPOINT, siblingAddress } from './ids.js';
@@ -230,10 +231,14 @@ export const schedulerBackendMachine = setup({
     handle: enqueueActions(({ context, event, enqueue, system, self }) => {
       const handler = HANDLERS[event.type] as Handler<typeof event.type> | undefined;
       if (!handler) return;
-      const step: Step = { ctx: structuredClone(context), now: nowOf(system), out: [] };
-      handler(step, event as never);
-      enqueue.assign(() => step.ctx);
-      for (const o of step.out) {
+      const now = nowOf(system);
+      const out: Out[] = [];
+      // Copy-on-write: only the records a handler touches are copied (outgoing messages hold no drafts).
+      const next = produce(context, (draft) => {
+        handler({ ctx: draft as SchedulerBackendContext, now, out }, event as never);
+      });
+      enqueue.assign(() => next);
+      for (const o of out) {
         if (o.via === 'network') enqueue.sendTo(networkOf(system), rpc(context.address, o.to, o.message));
         else if (o.via === 'self') enqueue.sendTo(self, o.event, { delay: o.delayMs, id: `${o.event.type}-${o.event.executorId}` });
         else {
