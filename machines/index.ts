@@ -15,7 +15,7 @@ export { scheduleExecutorsOnWorkers, type AppDemand, type UsableWorker } from '.
 export { workerMachine, coresFree, memoryFree, addFinishedExecutor, type WorkerContext, type WorkerInput, type WorkerEvent, type WorkerOutput } from './worker.js';
 export { executorRunnerMachine, executorProcessPlaceholder, type ExecutorRunnerContext, type ExecutorRunnerInput, type ExecutorRunnerEvent, type ExecutorRunnerOutput } from './executorRunner.js';
 export { appClientMachine, REGISTRATION_RETRIES, REGISTRATION_TIMEOUT_MS, type AppClientContext, type AppClientInput, type AppClientEvent } from './appClient.js';
-export { schedulerBackendMachine, standaloneLossReason, isExecutorActive, totalCoreCount, type SchedulerBackendContext, type SchedulerBackendInput, type SchedulerBackendEvent, type ExecutorData, type RemovedExecutor } from './schedulerBackend.js';
+export { schedulerBackendMachine, standaloneLossReason, isExecutorActive, isExecutorBusy, totalCoreCount, totalRegisteredExecutors, executorIdsInOrder, backendStep, DISCONNECT_MESSAGE, REVIVE_OFFERS_TIMER, type SchedulerBackendContext, type SchedulerBackendInput, type SchedulerBackendEvent, type ExecutorData, type RemovedExecutor, type BackendOutput, type BackendStep } from './schedulerBackend.js';
 export * as taskScheduler from './taskScheduler.js';
 export { dagSchedulerMachine, jobSummaries, dagStep, stageIdOf, JOB_ABORTED_PREFIX, type DagSchedulerContext, type DagSchedulerEvent, type JobInfo, type StageInfo, type JobSummary } from './dagScheduler.js';
 export { heartbeatReceiverMachine, validateHeartbeatConf, executorTimeoutMs, expiredExecutors, EXPIRE_DEAD_HOSTS_TIMER, type HeartbeatReceiverContext, type HeartbeatReceiverInput, type HeartbeatReceiverEvent } from './heartbeatReceiver.js';

@@ -89,15 +89,15 @@ export const CHECKERS: readonly Checker[] = [
   },
   {
     name: 'no-task-on-removed-executor',
-    check: (c) => backends(c).flatMap(({ app, ctx }) => Object.entries(ctx.scheduler.executorRunningTasks)
-      .filter(([id, tasks]) => tasks.length > 0 && ctx.executors[id] === undefined)
-      .map(([id, tasks]) => `${app.name}: tasks ${tasks.join(', ')} run on executor ${id}, which the driver removed`)),
+    check: (c) => backends(c).flatMap(({ app, ctx }) => Object.entries(ctx.scheduler.tasks)
+      .filter(([, t]) => ctx.executors[t.executorId] === undefined)
+      .map(([tid, t]) => `${app.name}: task ${tid} runs on executor ${t.executorId}, which the driver removed`)),
   },
   {
     name: 'finished-task-set-has-no-running-attempts',
-    check: (c) => backends(c).flatMap(({ app, ctx }) => ctx.scheduler.taskSets
-      .filter((t) => t.running.length !== new Set(t.running).size || t.running.some((id) => ctx.scheduler.tasks[id] === undefined))
-      .map((t) => `${app.name}: task set ${t.key} lists attempts that are not running: ${t.running.join(', ')}`)),
+    check: (c) => backends(c).flatMap(({ app, ctx }) => Object.entries(ctx.scheduler.tasks)
+      .filter(([, t]) => ctx.scheduler.taskSets[t.taskSetKey] === undefined)
+      .map(([tid, t]) => `${app.name}: task ${tid} still runs for task set ${t.taskSetKey}, which has finished`)),
   },
   {
     name: 'heartbeat-tracking',

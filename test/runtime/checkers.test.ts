@@ -49,10 +49,10 @@ describe('invariant checkers', () => {
     expect(names(violations(c))).toContain('no-task-on-removed-executor');
   });
 
-  it('catch a task set listing an attempt that is not running', () => {
+  it('catch an attempt still running for a task set that has finished', () => {
     const c = runningCluster();
     const backend = c.driverEndpoint(0, 'CoarseGrainedScheduler')!.getSnapshot().context as SchedulerBackendContext;
-    backend.scheduler.taskSets[0]!.running.push(99_999);
+    backend.scheduler.tasks[99_999] = { taskSetKey: '99.0', index: 0, executorId: '0', host: 'h', attemptNumber: 0, launchTime: 0, launching: false, killedByOtherAttempt: false };
     expect(names(violations(c))).toEqual(['finished-task-set-has-no-running-attempts']);
   });
 
