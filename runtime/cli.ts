@@ -5,12 +5,13 @@
  * Exit codes: 0 done, 1 a checked invariant failed, 2 bad input (one line naming the file, the
  * field and the rule; no stack trace, nothing else printed).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import type { InspectionEvent } from 'xstate';
 import { parseTime } from '../machines/conf.js';
 import { createCluster } from './cluster.js';
 import { checkInvariants } from './checkers.js';
@@ -21,6 +22,9 @@ import { runSweep } from './sweepPool.js';
 import { Coverage, coverageLines } from './coverage.js';
 import type { StormMode } from './storm.js';
 import { shrinkFailure, type SeedResult } from './sweep.js';
+import { ListenerBusRecorder } from './eventLog/listenerBus.js';
+import { writeEventLogs } from './eventLog/write.js';
+import { eventLogCheck } from './eventLog/check.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INVARIANT = 1;
@@ -50,14 +54,32 @@ function parseUntil(value: string): number {
   }
 }
 
-interface RunOptions { seed?: number; json?: boolean; until?: number; verbose?: boolean; check: boolean; coverage?: boolean }
+interface RunOptions { seed?: number; json?: boolean; until?: number; verbose?: boolean; check: boolean; coverage?: boolean; eventLog?: string }
+
+/** `--event-log DIR`: a directory, or a path where one can be created. */
+function parseEventLogDir(value: string): string {
+  if (existsSync(value) && !statSync(value).isDirectory()) throw new InvalidArgumentError(`"${value}" exists and is not a directory`);
+  return value;
+}
+
+/** Several inspection observers as one (XState takes one per actor system). */
+function inspectors(...observers: Array<((event: InspectionEvent) => void) | undefined>): ((event: InspectionEvent) => void) | undefined {
+  const present = observers.filter((o): o is (event: InspectionEvent) => void => o !== undefined);
+  if (present.length <= 1) return present[0];
+  return (event) => {
+    for (const o of present) o(event);
+  };
+}
 
 function run(file: string | undefined, options: RunOptions, out: (text: string) => void): number {
   const scenario = loadScenario(file ?? defaultScenarioPath());
   const coverage = options.coverage ? new Coverage() : undefined;
-  const cluster = createCluster(scenario, { checked: options.check, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(coverage ? { inspect: coverage.observe } : {}) });
+  const listenerBus = options.eventLog !== undefined ? new ListenerBusRecorder(scenario) : undefined;
+  const inspect = inspectors(coverage?.observe, listenerBus?.observe);
+  const cluster = createCluster(scenario, { checked: options.check, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(inspect ? { inspect } : {}) });
   const result = cluster.run(options.until);
   const report = buildReport(cluster, result);
+  const eventLogs = listenerBus ? writeEventLogs(options.eventLog!, listenerBus.logs()) : [];
   const violations = result.violation ? [result.violation.message] : checkInvariants(cluster);
   if (options.json) {
     out(`${JSON.stringify(report, null, 2)}\n`);
@@ -70,6 +92,9 @@ function run(file: string | undefined, options: RunOptions, out: (text: string) 
       '',
       ...summaryLines(report),
       ...(coverage ? ['', ...coverageLines(coverage)] : []),
+      ...eventLogs.map((l) => l.path === undefined
+        ? `no event log for application ${l.appName}: the Master never registered it (no application id)`
+        : `event log of application ${l.appName}: ${l.path} (${l.events} events${l.complete ? '' : ', incomplete: the application had not ended'})`),
     ];
     out(`${lines.join('\n')}\n`);
   }
@@ -158,6 +183,7 @@ export async function main(argv: string[], out: (text: string) => void = (t) => 
     .option('--verbose', 'include heartbeats, task launches and status updates in the timeline')
     .option('--coverage', 'print which states and transitions of each machine the run reached')
     .option('--no-check', 'do not check the invariants after every message (they are still checked at the end)')
+    .option('--event-log <dir>', "write a Spark event log per application into this directory (Spark's JSON lines, named by the application id; open it with Spark's History Server)", parseEventLogDir)
     .action((file: string | undefined, options: RunOptions) => {
       code = run(file, options, out);
     });
@@ -172,6 +198,16 @@ export async function main(argv: string[], out: (text: string) => void = (t) => 
     .option('--coverage', 'print which states and transitions of each machine the sweep reached')
     .action(async (options: SweepCliOptions) => {
       code = await sweep(options, out);
+    });
+  program
+    .command('eventlog')
+    .description('Spark event logs')
+    .command('check')
+    .description("read Spark event logs (files, .inprogress files or rolling-log directories) and check every line against Spark's JsonProtocol shapes; prints one summary line per log")
+    .argument('<paths...>', 'event log files or directories of them')
+    .option('--allow-incomplete', 'accept logs without SparkListenerApplicationEnd (still running, or the driver died)')
+    .action((paths: string[], options: { allowIncomplete?: boolean }) => {
+      code = eventLogCheck(paths, { allowIncomplete: options.allowIncomplete ?? false }, out);
     });
   try {
     await program.parseAsync(argv, { from: 'user' });
