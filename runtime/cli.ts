@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The command line: `spark-statecharts run [FILE] [--seed N] [--json] [--until T] [--verbose] [--no-check]`
- * and `spark-statecharts sweep [--seeds 1..1000] [--mode safety|liveness|both] [--jobs N] [--check-determinism] [--out DIR]`.
+ * The command line: `spark-statecharts run [FILE] [--seed N] [--json] [--until T] [--verbose] [--no-check] [--event-log DIR]`,
+ * `spark-statecharts sweep [--seeds 1..1000] [--mode safety|liveness|both] [--jobs N] [--check-determinism] [--out DIR]`
+ * and `spark-statecharts eventlog check PATH... [--allow-incomplete]`.
  * Exit codes: 0 done, 1 a checked invariant failed, 2 bad input (one line naming the file, the
  * field and the rule; no stack trace, nothing else printed).
  */
