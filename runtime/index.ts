@@ -8,3 +8,7 @@ export { timelineLines } from './timeline.js';
 export { Trace, type TraceEntry, type TraceMessage, type TraceFault } from './trace.js';
 export { VirtualClock, ClockBoundError } from './clock.js';
 export { SeededRandom } from './random.js';
+export {
+  runWithEventLogs, ListenerBusRecorder, writeEventLogs, eventLogText, readEventLog, checkComplete, EventLogError, SPARK_VERSION,
+  type ApplicationEventLog, type EventLog, type EventLogLine, type WrittenLog,
+} from './eventLog/index.js';

@@ -31,7 +31,7 @@ import { ENDPOINT } from '../../machines/ids.js';
 import type { DagSchedulerContext, StageInfo } from '../../machines/dagScheduler.js';
 import type { SchedulerBackendContext } from '../../machines/driverEndpoint.js';
 import { lossReasonMessage, type DagTaskEnded, type DagTaskStarted, type ExecutorLossReason, type RegisterExecutor } from '../../machines/protocol.js';
-import { MASTER_ADDRESS, driverAddress, driverProcessName } from '../cluster.js';
+import { MASTER_PROCESS, driverAddress, driverProcessName } from '../cluster.js';
 import type { ApplicationSpec, Scenario } from '../scenario.js';
 import { blockManagerEvents, type BlockManagerRegistry } from './blockManagers.js';
 import {
@@ -80,7 +80,7 @@ function header(rec: AppRecorder, appId: string, blockManager: SparkEvent[]): Sp
     'spark.app.name': spec.name,
     'spark.app.startTime': String(startTime),
     'spark.eventLog.enabled': 'true',
-    'spark.master': `spark://${MASTER_ADDRESS.split('/')[0]}:7077`,
+    'spark.master': `spark://${MASTER_PROCESS}:7077`,
   });
   const sortedProperties = Object.fromEntries(Object.entries(properties).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const request = (name: string, amount: number) => ({ 'Resource Name': name, Amount: amount, 'Discovery Script': '', Vendor: '' });

@@ -30,6 +30,15 @@ describe('spark-statecharts run --event-log', () => {
     expect(readFileSync(join(out, 'app-20260101000001-0000')).equals(bytes)).toBe(true);
   });
 
+  it('works beside --coverage (both observe the same run)', () => {
+    const out = join(dir, 'with-coverage');
+    const { code, stdout } = cli('run', '--until', '60s', '--coverage', '--event-log', out);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^event log of application etl: .*app-20260101000001-0000\.inprogress \(\d+ events, incomplete: the application had not ended\)$/m);
+    expect(stdout).toMatch(/transitions/);
+    expect(readdirSync(out)).toEqual(['app-20260101000001-0000.inprogress']);
+  });
+
   it('refuses a path that is a file, with one line and exit 2, before running', () => {
     const path = join(dir, 'a-file');
     writeFileSync(path, 'x');

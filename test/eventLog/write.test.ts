@@ -10,7 +10,7 @@ import { eventLogText, writeEventLogs } from '../../runtime/eventLog/write.js';
 import { readEventLog } from '../../runtime/eventLog/read.js';
 import { maxOnHeapMemory } from '../../runtime/eventLog/blockManagers.js';
 import { runWithEventLogs } from '../../runtime/eventLog/index.js';
-import { loadScenario } from '../../runtime/scenario.js';
+import { loadScenario, parseScenario } from '../../runtime/scenario.js';
 import type { SparkEvent } from '../../runtime/eventLog/events.js';
 import { defaultRun, eventsOf, failingRun, field, killingRun, root } from './fixtures.js';
 
@@ -207,5 +207,21 @@ describe('event logs of failures', () => {
     // The finished run's log replaces the in-progress one.
     writeEventLogs(dir, def.logs);
     expect(readdirSync(dir)).toEqual(['app-20260101000001-0000']);
+  });
+});
+
+describe('several applications', () => {
+  it('each gets its own log with its own id, executors and tasks', () => {
+    const app = (name: string, submitAt: string) => ({ name, submitAt, conf: { 'spark.executor.cores': 2, 'spark.cores.max': 4 }, jobs: [{ stages: [{ id: 0, tasks: 8, taskDuration: '1s' }] }] });
+    const { logs } = runWithEventLogs(parseScenario({ workers: [{ count: 2, cores: 4, memory: '4g' }], applications: [app('a', '0s'), app('b', '2s')], stopAt: '10min' }, 'two'));
+    expect(logs.map((l) => [l.appName, l.appId, l.complete])).toEqual([['a', 'app-20260101000000-0000', true], ['b', 'app-20260101000002-0001', true]]);
+    for (const l of logs) {
+      expect(field(eventsOf(l.events, 'SparkListenerApplicationStart')[0]!, 'App ID')).toBe(l.appId);
+      expect(eventsOf(l.events, 'SparkListenerExecutorAdded')).toHaveLength(2);
+      expect(eventsOf(l.events, 'SparkListenerTaskEnd')).toHaveLength(8);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'spark-statecharts-eventlog-'));
+    writeEventLogs(dir, logs);
+    expect(readdirSync(dir).sort()).toEqual(['app-20260101000000-0000', 'app-20260101000002-0001']);
   });
 });
