@@ -119,6 +119,25 @@ const DRIVER_COMMANDED_SHUTDOWN = 'Driver commanded a shutdown';
 /** A message to the driver's CoarseGrainedScheduler, through the network. */
 const toDriver = (context: ExecutorBackendContext, message: RpcMessage) => rpc(context.address, context.driverUrl, message);
 
+/** Both before and after registration: the backend's receive handles these the same way. */
+const STOP_EXECUTOR = {
+  target: 'stopping',
+  description: 'StopExecutor: stopping = true, self.send(Shutdown) (so an ack can be sent first).',
+  actions: 'stopExecutor',
+} as const;
+const ON_DISCONNECTED = [
+  {
+    guard: 'driverDisconnected',
+    target: 'stopping',
+    description: 'The driver\'s connection closed: exitExecutor(1, "Driver <driverUrl> disassociated! Shutting down.", notifyDriver = false).',
+    actions: {
+      type: 'exitExecutor',
+      params: ({ context }: { context: ExecutorBackendContext }) => ({ code: 1, reason: `Driver ${context.driverUrl} disassociated! Shutting down.`, notifyDriver: false }),
+    },
+  },
+  { description: 'Another process (a worker, another executor): only logged ("An unknown driver disconnected").' },
+] as const;
+
 export const executorBackendMachine = setup({
   types: {
     input: {} as ExecutorBackendInput,
@@ -167,6 +186,8 @@ export const executorBackendMachine = setup({
         enqueue.sendTo(networkOf(system), toDriver(context, { type: 'RemoveExecutor', executorId: context.executorId, reason: { kind: 'ExecutorLossReason', message: params.reason } }));
       }
     }),
+    /** StopExecutor: stopping = true, then Shutdown (the `stopping` state raises it). */
+    stopExecutor: assign({ stopReason: DRIVER_COMMANDED_SHUTDOWN }),
     /** Shutdown: no Executor -> System.exit(1); else executor.stop() (heartbeater and task threads stop), then exit 0. */
     shutdown: enqueueActions(({ context, enqueue }) => {
       if (context.executor) {
@@ -294,21 +315,9 @@ export const executorBackendMachine = setup({
           description: 'executor == null: exitExecutor(1, "Received KillTask command but executor was null").',
           actions: { type: 'exitExecutor', params: { code: 1, reason: KILL_TASK_WITHOUT_EXECUTOR, notifyDriver: true } },
         },
-        StopExecutor: {
-          target: 'stopping',
-          description: 'StopExecutor: stopping = true, self.send(Shutdown).',
-          actions: assign({ stopReason: DRIVER_COMMANDED_SHUTDOWN }),
-        },
+        StopExecutor: STOP_EXECUTOR,
         Shutdown: { target: 'exited', description: 'Shutdown with executor == null: System.exit(1).', actions: 'shutdown' },
-        onDisconnected: [
-          {
-            guard: 'driverDisconnected',
-            target: 'stopping',
-            description: 'The driver\'s connection closed: exitExecutor(1, "Driver <driverUrl> disassociated! Shutting down.", notifyDriver = false).',
-            actions: { type: 'exitExecutor', params: ({ context }) => ({ code: 1, reason: `Driver ${context.driverUrl} disassociated! Shutting down.`, notifyDriver: false }) },
-          },
-          { description: 'Another process: only logged ("An unknown driver disconnected").' },
-        ],
+        onDisconnected: ON_DISCONNECTED,
         'executor.reportHeartBeat': { description: 'Ignored: no Executor, so no heartbeater yet.' },
         HeartbeatResponse: { description: 'Ignored: no Heartbeat was sent yet.' },
         'taskRunner.statusUpdate': { description: 'Ignored: no TaskRunner exists yet.' },
@@ -333,21 +342,9 @@ export const executorBackendMachine = setup({
           { description: 'Heartbeater tick: count an unanswered previous Heartbeat as a failure, send the next one (Executor.reportHeartBeat).', actions: 'reportHeartBeat' },
         ],
         HeartbeatResponse: { description: 'The ask succeeded: heartbeatFailures = 0.', actions: 'heartbeatAnswered' },
-        StopExecutor: {
-          target: 'stopping',
-          description: 'StopExecutor: stopping = true, self.send(Shutdown) (so an ack can be sent first).',
-          actions: assign({ stopReason: DRIVER_COMMANDED_SHUTDOWN }),
-        },
+        StopExecutor: STOP_EXECUTOR,
         Shutdown: { target: 'exited', description: 'Shutdown: executor.stop() on a new thread; the JVM then exits 0.', actions: 'shutdown' },
-        onDisconnected: [
-          {
-            guard: 'driverDisconnected',
-            target: 'stopping',
-            description: 'The driver\'s connection closed: exitExecutor(1, "Driver <driverUrl> disassociated! Shutting down.", notifyDriver = false).',
-            actions: { type: 'exitExecutor', params: ({ context }) => ({ code: 1, reason: `Driver ${context.driverUrl} disassociated! Shutting down.`, notifyDriver: false }) },
-          },
-          { description: 'Another process (a worker, another executor): only logged ("An unknown driver disconnected").' },
-        ],
+        onDisconnected: ON_DISCONNECTED,
         RegisteredExecutor: { description: 'Ignored: sent once, by the registration ask\'s completion.' },
         RegisterExecutorFailed: { description: 'Ignored: the registration ask already succeeded; an ask completes once.' },
       },

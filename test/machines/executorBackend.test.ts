@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fromCallback, type EventObject } from 'xstate';
 import {
   executorBackendMachine, KILL_MARK_TTL_MS, MAX_KILL_MARKS, runningTaskIds, type ExecutorBackendContext, type ExecutorBackendOutput,
@@ -8,7 +8,7 @@ import { resolveConf, type RawConf } from '../../machines/conf.js';
 import type { TaskDescription, WorkFailed, WorkSucceeded } from '../../machines/protocol.js';
 import type { TickerInput } from '../../machines/ticker.js';
 import { tickerLogic } from '../../actors/ticker.js';
-import { startMachine } from '../support/harness.js';
+import { droppedEvents, startMachine } from '../support/harness.js';
 
 const ADDRESS = 'app-1/3/Executor';
 const DRIVER = 'driver-0/CoarseGrainedScheduler';
@@ -45,15 +45,7 @@ function start(options: { jitter?: number; conf?: RawConf; realTicker?: boolean 
     finish: (taskId: number) => bodies.get(taskId)!({ type: 'work.succeeded' }),
     updates: () => h.sentOf('StatusUpdate').map((e) => [e.message.taskId, e.message.state]),
     /** Sends events to an actor that has exited; returns the types XState reports as dropped. */
-    dropped: (...events: Array<{ type: string } & Record<string, unknown>>) => {
-      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-      try {
-        for (const e of events) h.send(e);
-        return warn.mock.calls.map((c) => /^Event "([^"]+)" was sent to stopped actor/.exec(String(c[0]))?.[1]);
-      } finally {
-        warn.mockRestore();
-      }
-    },
+    dropped: (...events: Array<{ type: string } & Record<string, unknown>>) => droppedEvents(h.send, events),
   };
 }
 type H = ReturnType<typeof start>;

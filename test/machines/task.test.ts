@@ -1,8 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fromCallback, type AnyStateMachine, type EventObject } from 'xstate';
 import { taskRunnerMachine, type TaskRunnerInput } from '../../machines/task.js';
 import type { TaskDescription, TaskRunnerStatusUpdate, WorkFailed, WorkSucceeded } from '../../machines/protocol.js';
-import { startMachine } from '../support/harness.js';
+import { droppedEvents, startMachine } from '../support/harness.js';
 
 const taskDescription: TaskDescription = { taskId: 5, attemptNumber: 1, executorId: '3', name: 'task 2.1 in stage 0.0', index: 2, partitionId: 2, jobId: 0, stageId: 0, stageAttemptId: 0, cpus: 1 };
 
@@ -23,15 +23,7 @@ function start() {
     bodyReports: (report: WorkSucceeded | WorkFailed) => body()!.send({ type: 'report', report } as EventObject),
     updates: () => h.toParent as TaskRunnerStatusUpdate[],
     /** Sends events to a TaskRunner that has finished; returns the types XState reports as dropped. */
-    dropped: (...events: Array<{ type: string } & Record<string, unknown>>) => {
-      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-      try {
-        for (const e of events) h.send(e);
-        return warn.mock.calls.map((c) => /^Event "([^"]+)" was sent to stopped actor/.exec(String(c[0]))?.[1]);
-      } finally {
-        warn.mockRestore();
-      }
-    },
+    dropped: (...events: Array<{ type: string } & Record<string, unknown>>) => droppedEvents(h.send, events),
   };
 }
 

@@ -3,6 +3,7 @@
  * under a recording parent, so a pure machine test can send Spark's messages and read the next
  * state, the context, the messages it sent through the network and the events it sent its parent.
  */
+import { vi } from 'vitest';
 import { createActor, enqueueActions, fromCallback, setup, spawnChild, type AnyActorRef, type AnyStateMachine, type EventObject, type SnapshotFrom, type InputFrom } from 'xstate';
 import { VirtualClock } from '../../runtime/clock.js';
 import type { NetworkSend } from '../../machines/rpc.js';
@@ -71,4 +72,15 @@ export function startMachine<T extends AnyStateMachine>(
     takeParent: () => toParent.splice(0),
     peers,
   };
+}
+
+/** Sends events to an actor that has stopped; returns the types XState reports as dropped. */
+export function droppedEvents(send: (event: { type: string }) => void, events: Array<{ type: string } & Record<string, unknown>>): Array<string | undefined> {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  try {
+    for (const e of events) send(e);
+    return warn.mock.calls.map((c) => /^Event "([^"]+)" was sent to stopped actor/.exec(String(c[0]))?.[1]);
+  } finally {
+    warn.mockRestore();
+  }
 }
