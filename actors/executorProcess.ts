@@ -7,7 +7,7 @@
 import { assign, enqueueActions, sendParent, setup, stopChild, type AnyActorLogic } from 'xstate';
 import { ENDPOINT, endpointAddress, executorProcess } from '../machines/ids.js';
 import type { ApplicationDescription, ProcessExited } from '../machines/protocol.js';
-import { networkOf } from '../machines/rpc.js';
+import { closeConnections, networkOf } from '../machines/rpc.js';
 import type { ResolvedConf } from '../machines/conf.js';
 
 /** What the ExecutorRunner passes when it starts the process. */
@@ -51,7 +51,7 @@ export function createExecutorProcess(env: ExecutorProcessEnvironment) {
     actions: {
       reportExit: sendParent(({ context }): ProcessExited => ({ type: 'process.exited', exitCode: context.exitCode ?? 0 })),
       closeConnections: enqueueActions(({ context, enqueue, system }) => {
-        enqueue.sendTo(networkOf(system), { type: 'network.processExited', process: executorProcess(context.appId, context.execId) });
+        enqueue.sendTo(networkOf(system), closeConnections(executorProcess(context.appId, context.execId)));
       }),
     },
   }).createMachine({

@@ -17,7 +17,7 @@
 import { fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import { processOf } from '../machines/ids.js';
 import type { Address, RpcMessage } from '../machines/protocol.js';
-import type { NetworkSend } from '../machines/rpc.js';
+import type { CloseConnections, NetworkSend } from '../machines/rpc.js';
 import type { SimClock } from '../machines/clock.js';
 
 export interface Envelope {
@@ -45,7 +45,7 @@ export type NetworkControl =
   | { type: 'network.heal'; a: string; b: string }
   | { type: 'network.freeze'; process: string }
   | { type: 'network.thaw'; process: string }
-  | { type: 'network.processExited'; process: string }
+  | CloseConnections
   | { type: 'network.processVanished'; process: string };
 
 export type NetworkEvent = NetworkSend | NetworkControl;

@@ -11,6 +11,16 @@ export const NETWORK_SYSTEM_ID = 'network';
 /** What a machine sends to the network actor. */
 export interface NetworkSend { type: 'network.send'; from: Address; to: Address; message: RpcMessage }
 
+/**
+ * What a process stand-in tells the network when its JVM exits: its connections close, so every
+ * endpoint that talked to it hears onDisconnected (RpcEndpoint.onDisconnected in Spark).
+ */
+export interface CloseConnections { type: 'network.processExited'; process: string }
+
+export function closeConnections(process: string): CloseConnections {
+  return { type: 'network.processExited', process };
+}
+
 export function rpc(from: Address, to: Address, message: RpcMessage): NetworkSend {
   return { type: 'network.send', from, to, message };
 }

@@ -23,7 +23,7 @@ import type {
   Address, ApplicationFinished, ExecutorDescription, ExecutorStateChanged, KillExecutor, LaunchExecutor, MasterInStandby,
   OnDisconnected, ReconnectWorker, RegisteredWorker, RegisterWorker, RegisterWorkerFailed, ReregisterWithMaster, SendHeartbeat,
 } from './protocol.js';
-import { networkOf, rpc } from './rpc.js';
+import { closeConnections, networkOf, rpc } from './rpc.js';
 import { isExecutorFinished } from './states.js';
 import { tickerPlaceholder } from './ticker.js';
 
@@ -201,6 +201,10 @@ export const workerMachine = setup({
         const runner = children[id];
         if (runner) enqueue.sendTo(runner, { type: 'runner.shutdown' });
       }
+    }),
+    /** The Worker is its own JVM: System.exit closes its connections (the Master hears onDisconnected). */
+    exitProcess: enqueueActions(({ context, enqueue, system }) => {
+      enqueue.sendTo(networkOf(system), closeConnections(processOf(context.address)));
     }),
   },
 }).createMachine({
@@ -382,8 +386,8 @@ export const workerMachine = setup({
     },
     exited: {
       type: 'final',
-      description: 'System.exit(1): the worker process ends; the shutdown hooks of its live ExecutorRunners terminate their executors.',
-      entry: 'runShutdownHooks',
+      description: 'System.exit(1): the worker process ends; the shutdown hooks of its live ExecutorRunners terminate their executors, and its connections close.',
+      entry: ['runShutdownHooks', 'exitProcess'],
     },
   },
   output: ({ context }) => ({ exitCode: context.exitCode ?? 0 }),

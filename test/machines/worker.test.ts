@@ -445,5 +445,7 @@ describe('Worker: executors (LaunchExecutor, KillExecutor, ExecutorStateChanged)
     h.clock.runUntil(70_000); // attempt 2 > 1: System.exit(1)
     expect(h.snapshot().output).toEqual({ exitCode: 1 });
     expect(h.procs.destroyed).toEqual([`${APP}/0`, `${APP}/1`]);
+    // System.exit closes the worker's connections, so what it sent into a partition dies with it.
+    expect(h.closed).toEqual(['10.0.0.1']);
   });
 });

@@ -93,6 +93,19 @@ describe('standalone cluster', () => {
     expect(checkInvariants(cluster)).toEqual([]);
   });
 
+  it('a worker that gave up on an unreachable master has exited: its RegisterWorker held by the partition never registers it', () => {
+    // Worker.scala: 6 attempts 10 s apart, then 60 s apart, "All masters are unresponsive! Giving up." after 16 (about 11 min).
+    const { cluster, master } = run(
+      { stopAt: '20min', faults: [{ at: '0s', kind: 'partition', between: ['worker:0', 'master'], duration: '15min' }] },
+      { submitAt: '16min' },
+    );
+    const worker = cluster.actor(`${cluster.scenario.workers[0]!.host}/Worker`);
+    expect(worker).toBeUndefined(); // a final actor leaves the system
+    const deadLettered = cluster.trace.messages().filter((m) => m.type === 'RegisterWorker' && m.outcome === 'dead-letter');
+    expect(deadLettered.length).toBe(17); // the first registration and 16 retries, all sent into the partition
+    expect(Object.values(master().workers).map((w) => w.host).sort()).toEqual(cluster.scenario.workers.slice(1).map((w) => w.host).sort());
+  });
+
   it('gives a byte-identical report and timeline for the same scenario and seed', () => {
     const twice = [0, 1].map(() => {
       const { cluster, report } = run({ seed: 7, faults: [{ at: '30s', kind: 'worker-crash', worker: 0 }, { at: '0s', kind: 'executor-launch-failure', worker: 1, times: 2 }] });

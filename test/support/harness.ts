@@ -6,13 +6,15 @@
 import { vi } from 'vitest';
 import { createActor, enqueueActions, fromCallback, setup, spawnChild, type AnyActorRef, type AnyStateMachine, type EventObject, type SnapshotFrom, type InputFrom } from 'xstate';
 import { VirtualClock } from '../../runtime/clock.js';
-import type { NetworkSend } from '../../machines/rpc.js';
+import type { CloseConnections, NetworkSend } from '../../machines/rpc.js';
 import type { RpcMessage } from '../../machines/protocol.js';
 
 export interface Harness<T extends AnyStateMachine> {
   clock: VirtualClock;
   /** Envelopes the machine handed to the network, oldest first. */
   sent: NetworkSend[];
+  /** Processes whose connections the machine closed (CloseConnections: its JVM exited). */
+  closed: string[];
   /** Events the machine sent to its parent, oldest first. */
   toParent: EventObject[];
   actor: AnyActorRef;
@@ -33,6 +35,7 @@ export function startMachine<T extends AnyStateMachine>(
 ): Harness<T> {
   const clock = new VirtualClock(options.startMs ?? 0);
   const sent: NetworkSend[] = [];
+  const closed: string[] = [];
   const toParent: EventObject[] = [];
   const peers: Record<string, EventObject[]> = Object.fromEntries((options.peers ?? []).map((p) => [p, []]));
   const recorder = fromCallback<EventObject, { address: string }>(({ receive, input }) => {
@@ -41,7 +44,10 @@ export function startMachine<T extends AnyStateMachine>(
   const root = setup({
     actors: {
       network: fromCallback<EventObject>(({ receive }) => {
-        receive((event) => sent.push(event as NetworkSend));
+        receive((event) => {
+          if (event.type === 'network.processExited') closed.push((event as CloseConnections).process);
+          else sent.push(event as NetworkSend);
+        });
       }),
       subject: logic as AnyStateMachine,
       recorder,
@@ -63,6 +69,7 @@ export function startMachine<T extends AnyStateMachine>(
   return {
     clock,
     sent,
+    closed,
     toParent,
     actor,
     send: (event) => actor.send(event as never),
