@@ -255,6 +255,9 @@ export function onListenerEvent(c: AllocationManagerContext, e: SparkListenerEve
 // ---------------------------------------------------------------------------------------------
 // The machine
 
+/** Every listener event updates the ExecutorAllocationListener's books and the ExecutorMonitor, before and after start(). */
+const LISTENER_TRANSITIONS = Object.fromEntries(SPARK_LISTENER_EVENT_TYPES.map((type) => [type, { actions: 'apply' as const, description: `ExecutorAllocationListener and ExecutorMonitor: on${type.slice('SparkListener'.length)}.` }]));
+
 export const allocationManagerMachine = setup({
   types: {
     input: {} as AllocationManagerInput,
@@ -285,7 +288,7 @@ export const allocationManagerMachine = setup({
     created: {
       description: 'Created by SparkContext: the listener is registered on the bus; no schedule() yet.',
       on: {
-        ...Object.fromEntries(SPARK_LISTENER_EVENT_TYPES.map((type) => [type, { actions: 'apply', description: `ExecutorAllocationListener and ExecutorMonitor: on${type.slice('SparkListener'.length)}.` }])),
+        ...LISTENER_TRANSITIONS,
         'allocationManager.start': { target: 'running', description: 'start(): requestTotalExecutors(initial target), then schedule() with a fixed delay of 100 ms, first at once.' },
         'allocationManager.stop': { target: 'stopped', description: 'stop() before start().' },
       },
@@ -298,7 +301,7 @@ export const allocationManagerMachine = setup({
       description: 'ExecutorAllocationManager started: listens on the LiveListenerBus and runs schedule() every 100 ms (ExecutorAllocationManager.scala).',
       on: {
         schedule: { actions: 'apply', description: 'schedule(): timed-out executors end initializing; updateAndSyncNumExecutorsTarget (lower to the need, or add after the backlog timeout, doubling); removeExecutors of the timed-out ones (never below minExecutors or the target).' },
-        ...Object.fromEntries(SPARK_LISTENER_EVENT_TYPES.map((type) => [type, { actions: 'apply', description: `ExecutorAllocationListener and ExecutorMonitor: on${type.slice('SparkListener'.length)}.` }])),
+        ...LISTENER_TRANSITIONS,
         'allocationManager.stop': { target: 'stopped', actions: enqueueActions(({ enqueue }) => enqueue.stopChild(SCHEDULE_TIMER)), description: 'stop(): the schedule thread is shut down.' },
       },
     },
