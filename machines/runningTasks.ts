@@ -13,27 +13,33 @@
  */
 import type { RunningTask } from './schedulerState.js';
 
-/** Running attempts: bucket number (taskId >> BUCKET_BITS) -> task id -> attempt. */
-export type RunningTasks = Record<number, Record<number, RunningTask>>;
+/**
+ * Running attempts: array index = bucket number (taskId >> BUCKET_BITS), bucket index = taskId's
+ * low bits. Both are arrays with small dense indices, so V8 keeps them in fast mode and copies
+ * them in one step (objects keyed by large task ids fall into dictionary mode, whose copies cost
+ * 20 times more). Empty slots are holes.
+ */
+export type RunningTasks = Array<Array<RunningTask>>;
 
 const BUCKET_BITS = 7;
+const BUCKET_MASK = (1 << BUCKET_BITS) - 1;
 const bucketOf = (taskId: number) => taskId >> BUCKET_BITS;
 
 export function runningTask(tasks: RunningTasks, taskId: number): RunningTask | undefined {
-  return tasks[bucketOf(taskId)]?.[taskId];
+  return tasks[bucketOf(taskId)]?.[taskId & BUCKET_MASK];
 }
 
 /** Every running attempt, ascending task ids. */
 export function runningEntries(tasks: RunningTasks): Array<[number, RunningTask]> {
   const out: Array<[number, RunningTask]> = [];
-  for (const bucket of Object.values(tasks)) for (const [tid, t] of Object.entries(bucket)) out.push([Number(tid), t]);
+  tasks.forEach((bucket, b) => bucket.forEach((t, i) => out.push([(b << BUCKET_BITS) + i, t])));
   return out;
 }
 
 /** Running tasks of the given attempts (ascending task ids), for building states in tests and tools. */
 export function runningTasksOf(entries: Iterable<[number, RunningTask]>): RunningTasks {
-  const tasks: RunningTasks = {};
-  for (const [tid, t] of entries) (tasks[bucketOf(tid)] ??= {})[tid] = t;
+  const tasks: RunningTasks = [];
+  for (const [tid, t] of entries) (tasks[bucketOf(tid)] ??= [])[tid & BUCKET_MASK] = t;
   return tasks;
 }
 
@@ -45,18 +51,19 @@ export function putRunning(tasks: RunningTasks, owned: Set<object>, taskId: numb
   const b = bucketOf(taskId);
   let bucket = tasks[b];
   if (!bucket || !owned.has(bucket)) {
-    bucket = { ...bucket };
+    bucket = bucket ? bucket.slice() : [];
     tasks[b] = bucket;
     owned.add(bucket);
   }
+  const i = taskId & BUCKET_MASK;
   if (t) {
-    bucket[taskId] = t;
+    bucket[i] = t;
     return t;
   }
-  let current = bucket[taskId]!;
+  let current = bucket[i]!;
   if (!owned.has(current)) {
     current = { ...current };
-    bucket[taskId] = current;
+    bucket[i] = current;
     owned.add(current);
   }
   return current;
@@ -65,18 +72,21 @@ export function putRunning(tasks: RunningTasks, owned: Set<object>, taskId: numb
 /** Removes the attempt from owned buckets (an emptied bucket leaves the map); returns it. */
 export function deleteRunning(tasks: RunningTasks, owned: Set<object>, taskId: number): RunningTask | undefined {
   const b = bucketOf(taskId);
-  const t = tasks[b]?.[taskId];
+  const t = runningTask(tasks, taskId);
   if (!t) return undefined;
   let bucket = tasks[b]!;
   if (!owned.has(bucket)) {
-    bucket = { ...bucket };
+    bucket = bucket.slice();
     tasks[b] = bucket;
     owned.add(bucket);
   }
-  delete bucket[taskId];
-  // An empty bucket is removed so that "no running attempt" is the empty object.
+  delete bucket[taskId & BUCKET_MASK];
+  // An emptied bucket leaves the array; trailing holes are trimmed, so no running attempt is [].
   for (const _ in bucket) return t;
   delete tasks[b];
+  let end = tasks.length;
+  while (end > 0 && tasks[end - 1] === undefined) end--;
+  tasks.length = end;
   return t;
 }
 

@@ -143,7 +143,7 @@ export class SchedulerWriter {
     this.dirty = true;
     const tasks = this.s.tasks;
     if (this.owned.has(tasks)) return tasks;
-    const copy = { ...tasks };
+    const copy = tasks.slice();
     this.liveIndex = moveIndex(tasks, copy);
     this.s.tasks = copy;
     this.owned.add(copy);

@@ -59,7 +59,7 @@ export function sortedTaskSets(s: TaskSchedulerState): TaskSetManagerState[] {
 
 /** A new TaskSchedulerImpl (spark.task.maxFailures, spark.task.cpus). */
 export function newTaskScheduler(maxTaskFailures: number, taskCpus: number): TaskSchedulerState {
-  return { maxTaskFailures, taskCpus, nextTaskId: 0, taskSets: {}, tasks: {}, executors: {} };
+  return { maxTaskFailures, taskCpus, nextTaskId: 0, taskSets: {}, tasks: [], executors: {} };
 }
 
 function run(s: TaskSchedulerState, operation: (w: SchedulerWriter) => void): SchedulerResult {

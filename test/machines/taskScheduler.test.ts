@@ -106,7 +106,7 @@ describe('TaskSchedulerImpl.statusUpdate', () => {
     expect(s.update(0, 'FINISHED')).toEqual([]);
     s.update(1, 'FINISHED');
     expect(s.state.taskSets).toEqual({});
-    expect(s.state.tasks).toEqual({});
+    expect(ts.runningEntries(s.state.tasks)).toEqual([]);
   });
 
   it('FAILED re-adds the index, which runs next as attempt 1, and revives offers; no reason means UnknownReason', () => {
@@ -219,7 +219,7 @@ describe('TaskSchedulerImpl.executorLost', () => {
     const { s, fx } = running({ kind: 'ExecutorKilled' });
     expect(s.kinds(fx)).toEqual(['dagScheduler.taskEnded', 'dagScheduler.taskEnded', 'dagScheduler.executorLost', 'reviveOffers']);
     expect(dag(fx, 'dagScheduler.taskEnded')[0]!.reason).toEqual({ kind: 'ExecutorLostFailure', execId: '1', exitCausedByApp: false, reason: 'Executor killed by driver.' });
-    expect(s.state.tasks).toEqual({});
+    expect(ts.runningEntries(s.state.tasks)).toEqual([]);
     expect(s.state.taskSets['0.0']!.readded).toEqual([0, 1]);
   });
 
