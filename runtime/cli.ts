@@ -29,6 +29,9 @@ import { writeEventLogs } from './eventLog/write.js';
 import { eventLogCheck } from './eventLog/check.js';
 import { DIAGRAM_FORMATS, diagramCommand, type DiagramFormat, type DiagramOptions } from './diagram/command.js';
 import { writeCoverageFile } from './diagram/coverageFile.js';
+import { parseSpeed } from './pacing.js';
+import { pacerFor, processIo, runLive, type LiveIo } from './live.js';
+import { parseInspectTarget, startInspection, type InspectTarget } from './inspect.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INVARIANT = 1;
@@ -58,7 +61,7 @@ function parseUntil(value: string): number {
   }
 }
 
-interface RunOptions { seed?: number; json?: boolean; until?: number; verbose?: boolean; check: boolean; coverage?: boolean; coverageFile?: string; eventLog?: string }
+interface RunOptions { seed?: number; json?: boolean; until?: number; verbose?: boolean; check: boolean; coverage?: boolean; coverageFile?: string; eventLog?: string; speed?: number; step?: boolean; inspect?: InspectTarget | true }
 
 /** `--coverage-file FILE`: a file in an existing directory. */
 function parseCoverageFile(value: string): string {
@@ -88,13 +91,41 @@ function inspectors(...observers: Array<((event: InspectionEvent) => void) | und
   };
 }
 
-function run(file: string | undefined, options: RunOptions, out: (text: string) => void): number {
+function parseInspect(value: string | true): InspectTarget {
+  try {
+    return parseInspectTarget(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** Bad input found after parsing (options that conflict, an inspector that cannot be reached): exit 2, one line. */
+class UsageError extends Error {}
+
+async function run(file: string | undefined, options: RunOptions, out: (text: string) => void, io: LiveIo): Promise<number> {
   const scenario = loadScenario(file ?? defaultScenarioPath());
   const coverage = options.coverage || options.coverageFile !== undefined ? new Coverage() : undefined;
   const listenerBus = options.eventLog !== undefined ? new ListenerBusRecorder(scenario) : undefined;
-  const inspect = inspectors(coverage?.observe, listenerBus?.observe);
+  let inspection: Awaited<ReturnType<typeof startInspection>> | undefined;
+  if (options.inspect) {
+    inspection = await startInspection(options.inspect === true ? parseInspectTarget(true) : options.inspect).catch((e: Error) => {
+      throw new UsageError(`--inspect: ${e.message}`);
+    });
+    if (inspection.pageUrl !== undefined) {
+      // The bridge page replays only its last 200 events: the browser must be there before the run.
+      io.prompt(`inspector: open ${inspection.pageUrl} (Stately's inspector, loaded from the internet), then press Enter to start the run\n`);
+      await io.nextLine();
+    }
+  }
+  const inspect = inspectors(coverage?.observe, listenerBus?.observe, inspection?.observe);
   const cluster = createCluster(scenario, { checked: options.check, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(inspect ? { inspect } : {}) });
-  const result = cluster.run(options.until);
+  const pacer = options.json ? undefined : pacerFor(options, io, scenario.startTimeMs);
+  const header = [`spark-statecharts: scenario "${scenario.name}", seed ${cluster.seed}`, ...scenario.warnings.map((w) => `warning: ${w}`), ''];
+  if (pacer) out(`${header.join('\n')}\n`);
+  const result = pacer
+    ? await runLive(cluster, pacer, (lines) => out(`${lines.join('\n')}\n`), { ...(options.until !== undefined ? { untilMs: options.until } : {}), verbose: options.verbose ?? false })
+    : cluster.run(options.until);
+  await inspection?.close();
   const report = buildReport(cluster, result);
   const eventLogs = listenerBus ? writeEventLogs(options.eventLog!, listenerBus.logs()) : [];
   if (options.coverageFile !== undefined) writeCoverageFile(options.coverageFile, coverage!);
@@ -102,11 +133,9 @@ function run(file: string | undefined, options: RunOptions, out: (text: string) 
   if (options.json) {
     out(`${JSON.stringify(report, null, 2)}\n`);
   } else {
+    // A paced run printed its header and timeline as it went.
     const lines = [
-      `spark-statecharts: scenario "${scenario.name}", seed ${cluster.seed}`,
-      ...scenario.warnings.map((w) => `warning: ${w}`),
-      '',
-      ...timelineLines(cluster.trace.entries, { verbose: options.verbose ?? false, driverEvents: driverEvents(cluster) }),
+      ...(pacer ? [] : [...header, ...timelineLines(cluster.trace.entries, { verbose: options.verbose ?? false, driverEvents: driverEvents(cluster) })]),
       '',
       ...summaryLines(report),
       ...(options.coverage ? ['', ...coverageLines(coverage!)] : []),
@@ -186,7 +215,16 @@ async function sweep(options: SweepCliOptions, out: (text: string) => void): Pro
   return failures.length > 0 ? EXIT_INVARIANT : EXIT_OK;
 }
 
-export async function main(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+export async function main(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t), liveIo?: LiveIo): Promise<number> {
+  const stdio = liveIo ? undefined : processIo();
+  try {
+    return await parseAndRun(argv, out, liveIo ?? stdio!);
+  } finally {
+    stdio?.close();
+  }
+}
+
+async function parseAndRun(argv: string[], out: (text: string) => void, io: LiveIo): Promise<number> {
   let code = EXIT_OK;
   const program = new Command('spark-statecharts')
     .description("Apache Spark's control plane as XState statecharts, run under a virtual clock with injected faults.")
@@ -203,9 +241,13 @@ export async function main(argv: string[], out: (text: string) => void = (t) => 
     .option('--coverage', 'print which states and transitions of each machine the run reached')
     .option('--coverage-file <file>', 'write the states and transitions the run reached as JSON (draw it with diagram --coverage)', parseCoverageFile)
     .option('--no-check', 'do not check the invariants after every message (they are still checked at the end)')
+    .option('--speed <factor>', 'pace the run for a person to follow: simulated time runs this many times faster than real time (10x, 0.5x); the timeline prints as it happens', parseSpeed)
+    .option('--step', 'pace the run for a person to follow: wait for Enter before each simulated instant (c then Enter runs to the end)')
+    .option('--inspect [target]', "stream the actors to Stately's inspector: a port (default 8080) for its local page, or a ws:// URL of a WebSocket inspector server", parseInspect)
     .option('--event-log <dir>', "write a Spark event log per application into this directory (Spark's JSON lines, named by the application id; open it with Spark's History Server)", parseEventLogDir)
-    .action((file: string | undefined, options: RunOptions) => {
-      code = run(file, options, out);
+    .action(async (file: string | undefined, options: RunOptions) => {
+      if (options.speed !== undefined && options.step) throw new UsageError('--speed and --step pace a run in two ways: choose one');
+      code = await run(file, options, out, io);
     });
   program
     .command('sweep')
@@ -245,7 +287,7 @@ export async function main(argv: string[], out: (text: string) => void = (t) => 
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
-    if (e instanceof ScenarioError) {
+    if (e instanceof ScenarioError || e instanceof UsageError) {
       process.stderr.write(`${e.message}\n`);
       return EXIT_BAD_INPUT;
     }
