@@ -99,6 +99,17 @@ describe('diagram --coverage', () => {
     expect(mermaid).toContain('class Worker_exited unvisited');
   });
 
+  it('sweep --coverage-file writes the merged coverage of its seeds, which diagram --coverage reads', () => {
+    const coverageFile = join(dir, 'sweep-coverage.json');
+    expect(cli('sweep', '--seeds', '1,2', '--mode', 'liveness', '--jobs', '1', '--coverage-file', coverageFile, '--out', join(dir, 'failures')).code).toBe(0);
+    const coverage = JSON.parse(readFileSync(coverageFile, 'utf8')) as { states: Record<string, string[]>; transitions: Record<string, string[]> };
+    expect(coverage.states['TaskRunner']).toEqual(expect.arrayContaining(['TaskRunner.RUNNING', 'TaskRunner.FINISHED']));
+    expect(coverage.transitions['TaskRunner']).toContain('TaskRunner.RUNNING on work.succeeded');
+    const dot = cli('diagram', 'TaskRunner', '--format', 'dot', '--coverage', coverageFile);
+    expect(dot.code).toBe(0);
+    expect(dot.stdout).toContain('"TaskRunner.RUNNING" -> "TaskRunner.FINISHED" [label="work.succeeded", color="#2d6a4f"');
+  });
+
   it('colours taken transitions and leaves the rest grey (DOT)', () => {
     const model = diagramModel(findMachine('ExecutorRunner')!);
     const dot = toDot(model, {
