@@ -118,8 +118,10 @@ describe('diagram --coverage', () => {
     });
     expect(dot).toContain('"ExecutorRunner.LAUNCHING" -> "ExecutorRunner.RUNNING" [label="process.started", color="#2d6a4f", fontcolor="#2d6a4f", penwidth=2];');
     expect(dot).toContain('"ExecutorRunner.RUNNING" -> "ExecutorRunner.EXITED" [label="process.exited", color="#adb5bd", fontcolor="#868e96"];');
-    expect(dot).toContain('"ExecutorRunner.RUNNING" [label="RUNNING", fillcolor="#b7e4c7"');
+    expect(dot).toMatch(/"ExecutorRunner\.RUNNING" \[label=<<TABLE .*<TD>RUNNING<\/TD>.*>, fillcolor="#b7e4c7"/);
     expect(dot).toContain('"ExecutorRunner.FAILED" [label="FAILED", peripheries=2, fillcolor="#f1f1f1"');
-    expect(dot).toContain('label="ExecutorRunner (coverage: 3/8 states, 1/');
+    expect(dot).toContain('label="coverage: 3/8 states, 1/');
+    // An internal transition's line in its state is coloured too.
+    expect(dot).toContain('<FONT POINT-SIZE="9" COLOR="#868e96"><I>process.started (ignored)</I></FONT>');
   });
 });
