@@ -11,6 +11,7 @@ import { appClientMachine } from '../machines/appClient.js';
 import { schedulerBackendMachine } from '../machines/schedulerBackend.js';
 import { heartbeatReceiverMachine } from '../machines/heartbeatReceiver.js';
 import { dagSchedulerMachine } from '../machines/dagScheduler.js';
+import { allocationManagerMachine } from '../machines/allocationManager.js';
 import { executorBackendMachine } from '../machines/executorBackend.js';
 import { taskRunnerMachine } from '../machines/task.js';
 
@@ -99,7 +100,7 @@ export class Coverage {
 /** The machines a cluster runs, for coverage reports. */
 export const CLUSTER_MACHINES: readonly AnyStateMachine[] = [
   masterMachine, workerMachine, executorRunnerMachine, appClientMachine, schedulerBackendMachine,
-  heartbeatReceiverMachine, dagSchedulerMachine, executorBackendMachine, taskRunnerMachine,
+  heartbeatReceiverMachine, dagSchedulerMachine, executorBackendMachine, taskRunnerMachine, allocationManagerMachine,
 ] as unknown as AnyStateMachine[];
 
 export function coverageLines(coverage: Coverage, machines: readonly AnyStateMachine[] = CLUSTER_MACHINES): string[] {
