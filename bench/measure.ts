@@ -30,6 +30,17 @@ export interface MeasureResult {
 
 const count = (m: ReadonlyMap<string, number>, type?: string) => (type ? m.get(type) ?? 0 : [...m.values()].reduce((a, b) => a + b, 0));
 
+/**
+ * Runs a small cluster (or baseline) first, untimed, so that the measured run is not charged with
+ * loading and JIT-compiling the code: otherwise a 10-executor run is mostly warm-up and the
+ * scaling curve compares warm-up with work.
+ */
+function warmUp(kind: 'cluster' | 'baseline'): void {
+  const scenario = parseScenario(benchScenario({ name: 'warm-up', executors: 8, tasks: 400, stopAt: '1h' }), 'warm-up.json');
+  if (kind === 'baseline') runBaseline(scenario);
+  else createCluster(scenario, { keepTrace: false }).run();
+}
+
 export async function measure(m: Measurement): Promise<MeasureResult> {
   const rss = () => process.resourceUsage().maxRSS / 1024;
   if (m.kind === 'sweep') {
@@ -39,6 +50,7 @@ export async function measure(m: Measurement): Promise<MeasureResult> {
     return { wallMs, simulatedMs: results.reduce((s, r) => s + r.simulatedMs, 0), delivered: 0, heartbeats: 0, tasks: 0, seeds: results.length, peakRssMb: rss() };
   }
   const scenario = parseScenario(benchScenario(m.shape), `${m.shape.name}.json`);
+  warmUp(m.kind);
   if (m.kind === 'baseline') {
     const started = performance.now();
     const r = runBaseline(scenario);

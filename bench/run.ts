@@ -49,7 +49,7 @@ export function sizes(o: Pick<BenchOptions, 'full' | 'tiny'>) {
     curve: o.full ? [10, 100, 1000, 10_000] : [10, 100, 1000],
     tasksPerCore: 5,
     curveIdle: '10min',
-    sweepSeeds: 20,
+    sweepSeeds: 100,
   };
 }
 
