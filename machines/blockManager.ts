@@ -51,6 +51,22 @@ export type BlockManagerEvent = PutBlock | ReadBroadcast | Reregister | Register
 
 export const REREGISTRATION_FAILED_MESSAGE = 'Exiting executor due to block manager re-registration failure';
 
+const MiB = 1024 * 1024;
+/** UnifiedMemoryManager.RESERVED_SYSTEM_MEMORY_BYTES. */
+const RESERVED_SYSTEM_MEMORY = 300 * MiB;
+/** spark.memory.fraction default. */
+const MEMORY_FRACTION = 0.6;
+/** spark.driver.memory default (1g): not in the modelled configuration. */
+export const DRIVER_MEMORY_MB = 1024;
+
+/**
+ * UnifiedMemoryManager.getMaxMemory: (heap - 300 MiB) x spark.memory.fraction, the storage +
+ * execution memory a block manager registers with (the JVM's heap taken as the configured memory).
+ */
+export function maxOnHeapMemory(memoryMb: number): number {
+  return Math.max(0, Math.floor((memoryMb * MiB - RESERVED_SYSTEM_MEMORY) * MEMORY_FRACTION));
+}
+
 /** TorrentBroadcast.writeBlocks: the value cut into pieces of spark.broadcast.blockSize (the last one shorter). */
 export function broadcastPieceSizes(totalSize: number, blockSize: number): number[] {
   const sizes: number[] = [];

@@ -41,6 +41,7 @@ export const CONF_TABLE = {
   // Application (SparkConf of the driver)
   'spark.executor.cores': { kind: 'int', doc: 'cores per executor; unset in standalone: one executor per worker takes all free cores' },
   'spark.executor.memory': { kind: 'size', unit: 'm', default: '1g', doc: 'memory per executor' },
+  'spark.broadcast.blockSize': { kind: 'size', unit: 'k', default: '4m', doc: 'size of a TorrentBroadcast piece' },
   'spark.cores.max': { kind: 'int', doc: 'cap on the cores an application gets in standalone mode' },
   // Standalone Master and Worker (deploy/master/Master.scala, deploy/worker/Worker.scala)
   // Spark reads this as a plain number of seconds; "60s" is accepted too (resolved to ms).

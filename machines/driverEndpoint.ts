@@ -25,6 +25,7 @@ import {
   type KillExecutors, type KillTask, type LaunchedExecutor, type OnDisconnected, type RegisterExecutor, type RemoveAfterDisconnect, type RemoveExecutor, type RequestExecutors,
   type ReviveOffers, type RpcMessage, type SparkContextStop, type StatusUpdate, type SubmitTasks,
 } from './protocol.js';
+import type { BlockManagerRemoveExecutor, IsExecutorAlive, IsExecutorAliveReply } from './blockManagerMessages.js';
 import { isTaskFinished } from './states.js';
 import * as scheduler from './taskScheduler.js';
 
@@ -72,13 +73,14 @@ export interface SchedulerBackendContext {
 export type SchedulerBackendEvent =
   | ReviveOffers | RegisterExecutor | LaunchedExecutor | StatusUpdate | RemoveExecutor | KillTask | OnDisconnected | RemoveAfterDisconnect
   | BackendKillExecutors | BackendStop | SubmitTasks | CancelTasks
-  | AppClientConnected | AppClientDisconnected | AppClientDead | AppClientExecutorAdded | AppClientExecutorRemoved | AppClientWorkerRemoved;
+  | AppClientConnected | AppClientDisconnected | AppClientDead | AppClientExecutorAdded | AppClientExecutorRemoved | AppClientWorkerRemoved
+  | IsExecutorAlive;
 
 /** The driver-process endpoints the backend calls directly. */
-export type DriverPeer = typeof ENDPOINT.AppClient | typeof ENDPOINT.HeartbeatReceiver | typeof ENDPOINT.DAGScheduler | typeof ENDPOINT.SparkContext;
+export type DriverPeer = typeof ENDPOINT.AppClient | typeof ENDPOINT.HeartbeatReceiver | typeof ENDPOINT.DAGScheduler | typeof ENDPOINT.SparkContext | typeof ENDPOINT.BlockManagerMaster;
 
 /** Calls of the driver's other components: HeartbeatReceiver, AppClient, SparkContext, DAGScheduler. */
-export type PeerEvent = ExecutorRegistered | ExecutorRemoved | RequestExecutors | KillExecutors | SparkContextStop | scheduler.DagSchedulerCall;
+export type PeerEvent = ExecutorRegistered | ExecutorRemoved | RequestExecutors | KillExecutors | SparkContextStop | scheduler.DagSchedulerCall | BlockManagerRemoveExecutor | IsExecutorAliveReply;
 
 /** What a step makes the endpoint send: through the network, to a sibling endpoint, or to itself (now or later). */
 export type BackendOutput =
@@ -203,6 +205,10 @@ function removeExecutor(step: Step, executorId: string, reason: ExecutorLossReas
       if (d.removed.length > RETAINED_REMOVED_EXECUTORS) d.removed.splice(0, d.removed.length - RETAINED_REMOVED_EXECUTORS);
     });
     applyScheduler(step, scheduler.executorLost(step.ctx.scheduler, executorId, effective, step.now));
+  } else {
+    // SPARK-15262: a block manager re-registered by a late heartbeat may be known to the master
+    // though not to the scheduler: blockManager.master.removeExecutorAsync(executorId).
+    step.out.push({ to: 'peer', endpoint: ENDPOINT.BlockManagerMaster, event: { type: 'BlockManagerRemoveExecutor', execId: executorId } });
   }
   step.out.push({ to: 'peer', endpoint: ENDPOINT.HeartbeatReceiver, event: { type: 'ExecutorRemoved', executorId } });
 }
@@ -284,6 +290,10 @@ const HANDLERS: { [E in SchedulerBackendEvent['type']]: Handler<E> } = {
     step.out.push({ to: 'self', event: { type: 'RemoveExecutor', executorId: e.executorId, reason: { kind: 'ExecutorProcessLost', message: DISCONNECT_MESSAGE, causedByApp: true } } });
   },
   'backend.killExecutors': killExecutors,
+  // The BlockManagerMaster's lazy isExecutorAlive of a re-registration (receiveAndReply IsExecutorAlive).
+  IsExecutorAlive: (step, e) => {
+    step.out.push({ to: 'peer', endpoint: ENDPOINT.BlockManagerMaster, event: { type: 'IsExecutorAliveReply', executorId: e.executorId, isAlive: isExecutorActive(step.ctx, e.executorId) } });
+  },
   // The machine handles backend.stop itself (StopExecutors, StopAppClient, then stopped).
   'backend.stop': () => undefined,
   'taskScheduler.submitTasks': (step, e) => applyScheduler(step, scheduler.submitTasks(step.ctx.scheduler, e.taskSet)),

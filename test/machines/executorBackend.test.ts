@@ -72,8 +72,10 @@ describe('CoarseGrainedExecutorBackend: registration', () => {
     expect(h.children()).toEqual([]);
     h.send({ type: 'RegisteredExecutor' });
     expect(h.snapshot().value).toBe('running');
-    expect(h.sent.slice(1)).toEqual([{ type: 'network.send', from: ADDRESS, to: DRIVER, message: { type: 'LaunchedExecutor', executorId: '3' } }]);
-    expect(h.children()).toEqual(['Heartbeater']);
+    // The Executor's constructor initializes its BlockManager, which registers with the driver's BlockManagerMaster.
+    expect(h.sent.slice(1).map((s) => [s.to, s.message.type])).toEqual([['driver-0/BlockManagerMaster', 'RegisterBlockManager'], [DRIVER, 'LaunchedExecutor']]);
+    expect(h.sent.at(-1)).toEqual({ type: 'network.send', from: ADDRESS, to: DRIVER, message: { type: 'LaunchedExecutor', executorId: '3' } });
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater']);
   });
 
   it('exits 1 without RemoveExecutor when the driver refuses the registration', () => {
@@ -201,14 +203,14 @@ describe('Executor tasks', () => {
   it('runs a TaskRunner per LaunchTask: RUNNING then FINISHED reach the driver with the task\'s cpus, and the finished runner is stopped', () => {
     const h = registered();
     launch(h, 7, 2);
-    expect(h.children()).toEqual(['Heartbeater', 'task-7']);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater', 'task-7']);
     expect(runningTaskIds(h.ctx())).toEqual([7]);
     h.finish(7);
     expect(h.sentOf('StatusUpdate').map((e) => [e.to, e.message])).toEqual([
       [DRIVER, { type: 'StatusUpdate', executorId: '3', taskId: 7, state: 'RUNNING', data: {}, taskCpus: 2 }],
       [DRIVER, { type: 'StatusUpdate', executorId: '3', taskId: 7, state: 'FINISHED', data: {}, taskCpus: 2 }],
     ]);
-    expect(h.children()).toEqual(['Heartbeater']);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater']);
     expect(runningTaskIds(h.ctx())).toEqual([]);
   });
 
@@ -217,7 +219,7 @@ describe('Executor tasks', () => {
     launch(h, 1);
     h.bodies.get(1)!({ type: 'work.failed', className: 'java.io.IOException', description: 'disk' });
     expect(h.sentOf('StatusUpdate').at(-1)!.message).toMatchObject({ taskId: 1, state: 'FAILED', data: { reason: { kind: 'ExceptionFailure', className: 'java.io.IOException', description: 'disk' } } });
-    expect(h.children()).toEqual(['Heartbeater']);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater']);
   });
 
   it('keeps runners of concurrent tasks apart and ignores a second LaunchTask for a running task id', () => {
@@ -225,7 +227,7 @@ describe('Executor tasks', () => {
     launch(h, 1);
     launch(h, 2);
     launch(h, 1);
-    expect(h.children()).toEqual(['Heartbeater', 'task-1', 'task-2']);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater', 'task-1', 'task-2']);
     h.finish(2);
     expect(h.updates()).toEqual([[1, 'RUNNING'], [2, 'RUNNING'], [2, 'FINISHED']]);
     expect(runningTaskIds(h.ctx())).toEqual([1]);
@@ -242,7 +244,7 @@ describe('Executor tasks', () => {
     launch(h, 1);
     killTask(h, 1, 'another attempt succeeded', true);
     expect(h.sentOf('StatusUpdate').at(-1)!.message).toEqual({ type: 'StatusUpdate', executorId: '3', taskId: 1, state: 'KILLED', data: { reason: { kind: 'TaskKilled', reason: 'another attempt succeeded' } }, taskCpus: 1 });
-    expect(h.children()).toEqual(['Heartbeater']);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater']);
     expect(h.ctx().executor!.killMarks).toEqual({});
   });
 
@@ -254,7 +256,7 @@ describe('Executor tasks', () => {
     launch(h, 2);
     expect(h.sentOf('StatusUpdate').map((e) => [e.message.state, e.message.data])).toEqual([['RUNNING', {}], ['KILLED', { reason: { kind: 'TaskKilled', reason: 'stage cancelled' } }]]);
     expect(h.bodies.has(2)).toBe(false);
-    expect(h.children()).toEqual(['Heartbeater']);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater']);
     expect(h.ctx().executor!.killMarks).toEqual({});
   });
 
