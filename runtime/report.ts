@@ -10,6 +10,11 @@ import type { SchedulerBackendContext } from '../machines/schedulerBackend.js';
 import { MASTER_ADDRESS, type Cluster, type RunResult, workerAddress } from './cluster.js';
 import type { TraceMessage } from './trace.js';
 import type { DriverEvent } from './timeline.js';
+import { blockManagerDriverEvents, blockManagersReport, removalText, type BlockManagersReport } from './blockManagerReport.js';
+import type { BlockManagerMasterContext } from '../machines/blockManagerMaster.js';
+
+const blockManagerMaster = (cluster: Cluster, appIndex: number) =>
+  cluster.driverEndpoint(appIndex, ENDPOINT.BlockManagerMaster)?.getSnapshot().context as BlockManagerMasterContext | undefined;
 
 export interface ExecutorReport {
   id: number;
@@ -32,6 +37,8 @@ export interface ApplicationReport {
   retryCount: number | null;
   executors: ExecutorReport[];
   jobs: JobSummary[];
+  /** The driver's BlockManagerMaster at the end (null if the driver never started). */
+  blockManagers: BlockManagersReport | null;
 }
 
 export interface WorkerReport {
@@ -111,6 +118,7 @@ export function buildReport(cluster: Cluster, result: RunResult): Report {
         };
       }),
       jobs: dag ? jobSummaries(dag) : [],
+      blockManagers: blockManagersReport(blockManagerMaster(cluster, spec.index), start),
     };
   });
   const workers = cluster.scenario.workers.map((spec): WorkerReport => {
@@ -140,6 +148,11 @@ export function summaryLines(report: Report): string[] {
     for (const job of app.jobs) {
       lines.push(`  job ${job.id}: ${job.result}, ${job.tasks} tasks, ${job.attempts} attempts, ${job.failedAttempts} failed${job.failureReason ? `: ${job.failureReason.split('\n')[0]}` : ''}`);
     }
+    const bm = app.blockManagers;
+    if (bm) {
+      lines.push(`  block managers: ${bm.registered.length} registered, ${bm.removed.length} removed; ${bm.blocks} blocks located (${bm.cachedRddBlocks} cached RDD partitions)`);
+      for (const r of bm.removals) lines.push(`  ${removalText(r)}`);
+    }
   }
   for (const w of report.workers) {
     lines.push(`worker ${w.id}: ${w.state ?? 'unknown to the Master'}, ${w.coresUsed ?? '-'}/${w.cores} cores and ${w.memoryUsedMb ?? '-'}/${w.memoryMb} MB used`);
@@ -160,6 +173,7 @@ export function driverEvents(cluster: Cluster): DriverEvent[] {
     const backend = cluster.driverEndpoint(spec.index, ENDPOINT.CoarseGrainedScheduler)?.getSnapshot().context as SchedulerBackendContext | undefined;
     for (const e of backend?.removed ?? []) events.push({ atMs: e.removedTs - start, process, text: `executor ${e.executorId} removed: ${e.removedReason}` });
     const dag = cluster.driverEndpoint(spec.index, ENDPOINT.DAGScheduler)?.getSnapshot().context as DagSchedulerContext | undefined;
+    events.push(...blockManagerDriverEvents(blockManagersReport(blockManagerMaster(cluster, spec.index), start), process));
     for (const job of Object.values(dag?.jobs ?? {})) {
       if (job.completionTime === undefined) continue;
       events.push({ atMs: job.completionTime - start, process, text: job.result === 'succeeded' ? `job ${job.jobId} succeeded` : `job ${job.jobId} failed: ${(job.failureReason ?? '').split('\n')[0]}` });
