@@ -27,6 +27,7 @@ import { ENDPOINT, siblingAddress } from './ids.js';
 import type { Address } from './protocol.js';
 import { networkOf, rpc } from './rpc.js';
 import { tickerPlaceholder } from './ticker.js';
+import { runningTask } from './runningTasks.js';
 
 export {
   DISCONNECT_MESSAGE, RETAINED_REMOVED_EXECUTORS, backendStep, executorIdOfAddress, executorIdsInOrder, isExecutorActive, isExecutorBusy,
@@ -60,7 +61,7 @@ export const schedulerBackendMachine = setup({
   actors: { ticker: tickerPlaceholder },
   guards: {
     knownExecutor: ({ context, event }) => 'executorId' in event && typeof event.executorId === 'string' && context.executors[event.executorId] !== undefined,
-    trackedTask: ({ context, event }) => event.type === 'StatusUpdate' && context.scheduler.tasks[event.taskId] !== undefined,
+    trackedTask: ({ context, event }) => event.type === 'StatusUpdate' && runningTask(context.scheduler.tasks, event.taskId) !== undefined,
     knownTaskExecutor: ({ context, event }) => event.type === 'KillTask' && context.executors[event.executor] !== undefined,
     executorAddress: ({ context, event }) => event.type === 'onDisconnected' && executorIdOfAddress(context, event.remoteAddress) !== undefined,
     stillPendingLossReason: ({ context, event }) => event.type === 'backend.removeAfterDisconnect' && context.pendingLossReason[event.executorId] === true,
