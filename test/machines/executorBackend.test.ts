@@ -344,3 +344,64 @@ describe('CoarseGrainedExecutorBackend: stopping and exiting', () => {
     expect(h.sent).toEqual([]);
   });
 });
+
+describe('Executor block manager', () => {
+  const BM_MASTER = 'driver-0/BlockManagerMaster';
+  const BM_ADDRESS = 'app-1/3/BlockManagerEndpoint1';
+  const toMaster = (h: H) => h.sent.filter((s) => s.to === BM_MASTER).map((s) => s.message.type);
+  /** The Executor is created and its BlockManager's registration answered. */
+  const bmRegistered = (h: H) => {
+    h.send({ type: 'RegisteredExecutor' });
+    h.actor.getSnapshot().children['BlockManager'].send({ type: 'RegisterBlockManagerReply', blockManagerId: { executorId: '3', host: '10.0.0.1', port: 7079 } });
+  };
+
+  it('the Executor\'s BlockManager registers from its storage endpoint with the executor\'s memory (UnifiedMemoryManager max)', () => {
+    const h = start({ conf: { 'spark.executor.memory': '1g' } });
+    h.send({ type: 'RegisteredExecutor' });
+    const reg = h.sent.find((s) => s.message.type === 'RegisterBlockManager')!;
+    expect(reg.from).toBe(BM_ADDRESS);
+    expect(reg.message).toMatchObject({ blockManagerId: { executorId: '3', host: '10.0.0.1', port: 7079 }, maxOnHeapMemSize: Math.floor((1024 - 300) * 1024 * 1024 * 0.6), sender: BM_ADDRESS, isReRegister: false });
+    expect(h.children()).toContain('BlockManager');
+  });
+
+  it('a cached stage\'s task stores its partition in the BlockManager (UpdateBlockInfo) before its FINISHED status update', () => {
+    const h = start();
+    bmRegistered(h);
+    h.takeSent();
+    h.send({ type: 'LaunchTask', data: { ...task(4), partitionId: 9, storage: { cachedRdd: { rddId: 2, blockSize: 1024 } } } });
+    h.finish(4);
+    expect(h.sent.map((s) => s.message.type)).toEqual(['StatusUpdate', 'UpdateBlockInfo', 'StatusUpdate']);
+    expect(h.sent[1]!.message).toMatchObject({ blockId: 'rdd_2_9', storageLevel: 'MEMORY_ONLY', memSize: 1024 });
+  });
+
+  it('a task reading a broadcast stores its pieces once per executor', () => {
+    const h = start();
+    bmRegistered(h);
+    h.takeSent();
+    const storage = { broadcast: { broadcastId: 0, totalSize: 10, blockSize: 4 } };
+    h.send({ type: 'LaunchTask', data: { ...task(1), storage } });
+    h.send({ type: 'LaunchTask', data: { ...task(2), storage } });
+    expect(h.sent.filter((s) => s.message.type === 'UpdateBlockInfo').map((s) => (s.message as { blockId: string }).blockId)).toEqual(['broadcast_0_piece0', 'broadcast_0_piece1', 'broadcast_0_piece2']);
+  });
+
+  it('HeartbeatResponse(reregisterBlockManager = true) makes the BlockManager re-register; false does not', () => {
+    const h = start();
+    bmRegistered(h);
+    h.takeSent();
+    h.send({ type: 'HeartbeatResponse', reregisterBlockManager: false });
+    expect(toMaster(h)).toEqual([]);
+    h.send({ type: 'HeartbeatResponse', reregisterBlockManager: true });
+    expect(h.sent.filter((s) => s.to === BM_MASTER).map((s) => (s.message as { isReRegister?: boolean }).isReRegister)).toEqual([true]);
+  });
+
+  it('a refused re-registration ("invalid") exits the executor with 58, without RemoveExecutor', () => {
+    const h = start();
+    bmRegistered(h);
+    h.send({ type: 'HeartbeatResponse', reregisterBlockManager: true });
+    h.takeSent();
+    h.actor.getSnapshot().children['BlockManager'].send({ type: 'RegisterBlockManagerReply', blockManagerId: { executorId: 'invalid', host: '10.0.0.1', port: 7079 } });
+    expect(h.snapshot().value).toBe('exited');
+    expect(h.output()).toEqual({ exitCode: 58, reason: 'Exiting executor due to block manager re-registration failure' });
+    expect(h.sentOf('RemoveExecutor')).toEqual([]);
+  });
+});
