@@ -11,7 +11,8 @@ import type { ApplicationDescription, JobFailed, JobSucceeded, StageSpec } from 
 import { blockManagerMasterMachine } from '../machines/blockManagerMaster.js';
 import { blockManagerMachine, broadcastPuts, DRIVER_MEMORY_MB, maxOnHeapMemory } from '../machines/blockManager.js';
 import { BLOCK_MANAGER_PORT } from '../machines/executorBackend.js';
-import type { RemoveBroadcastResult } from '../machines/blockManagerMessages.js';
+import type { RemoveBroadcastResult, RemoveRddResult } from '../machines/blockManagerMessages.js';
+import { postToListenerBus } from '../machines/sparkListener.js';
 import type { ResolvedConf } from '../machines/conf.js';
 
 export interface PlannedJob {
@@ -25,6 +26,8 @@ export interface PlannedJob {
    * true) when the job ends, and SparkContext.stop waits for it.
    */
   broadcast?: { broadcastId: number; totalSize: number; blockSize: number; unpersistAfterJob: boolean };
+  /** Cached RDDs the program unpersists when the job ends (rdd.unpersist() -> SparkContext.unpersistRDD). */
+  unpersistRdds?: number[];
 }
 
 export interface DriverProcessInput {
@@ -51,7 +54,8 @@ type DriverEvent =
   | { type: 'driver.submitJob'; jobId: number }
   | JobSucceeded
   | JobFailed
-  | RemoveBroadcastResult;
+  | RemoveBroadcastResult
+  | RemoveRddResult;
 
 type Spawn = (src: AnyActorLogic, options: { id: string; systemId: string; input: unknown }) => void;
 
@@ -78,6 +82,20 @@ export function createDriverProcess(logics: DriverLogics) {
         if (!b?.unpersistAfterJob || !master) return;
         enqueue.assign({ unpersisting: [...context.unpersisting, b.broadcastId] });
         enqueue.sendTo(master, { type: 'RemoveBroadcast', broadcastId: b.broadcastId, removeFromDriver: false, replyTo: endpointAddress(context.process, ENDPOINT.SparkContext) });
+      }),
+      /**
+       * rdd.unpersist() -> SparkContext.unpersistRDD(rddId, blocking = false):
+       * BlockManagerMaster.removeRdd, then SparkListenerUnpersistRDD(rddId) on the listener bus.
+       */
+      unpersistRdds: enqueueActions(({ context, event, enqueue, system }) => {
+        if (event.type !== 'JobSucceeded' && event.type !== 'JobFailed') return;
+        const rddIds = context.jobs.find((j) => j.jobId === event.jobId)?.unpersistRdds ?? [];
+        const master = system.get(endpointAddress(context.process, ENDPOINT.BlockManagerMaster)) as AnyActorRef | undefined;
+        const sc = endpointAddress(context.process, ENDPOINT.SparkContext);
+        for (const rddId of rddIds) {
+          if (master) enqueue.sendTo(master, { type: 'RemoveRdd', rddId, replyTo: sc });
+          postToListenerBus(system, sc, { type: 'SparkListenerUnpersistRDD', rddId }, (target, e) => enqueue.sendTo(target, e));
+        }
       }),
     },
   }).createMachine({
@@ -132,8 +150,9 @@ export function createDriverProcess(logics: DriverLogics) {
             }],
           },
           'sparkContext.stop': { target: 'stopped', description: 'The application is dead (StandaloneSchedulerBackend.dead): sc.stop().' },
-          JobSucceeded: { target: 'checking', actions: [assign({ results: ({ context, event }) => ({ ...context.results, [event.jobId]: 'succeeded' }) }), 'unpersistBroadcast'] },
-          JobFailed: { target: 'checking', actions: [assign({ results: ({ context, event }) => ({ ...context.results, [event.jobId]: 'failed' }) }), 'unpersistBroadcast'] },
+          JobSucceeded: { target: 'checking', actions: [assign({ results: ({ context, event }) => ({ ...context.results, [event.jobId]: 'succeeded' }) }), 'unpersistRdds', 'unpersistBroadcast'] },
+          JobFailed: { target: 'checking', actions: [assign({ results: ({ context, event }) => ({ ...context.results, [event.jobId]: 'failed' }) }), 'unpersistRdds', 'unpersistBroadcast'] },
+          RemoveRddResult: { description: 'The non-blocking removeRdd finished (nobody waits for it).' },
           RemoveBroadcastResult: {
             target: 'checking',
             description: 'The blocking unpersist returned (the per-block-manager counts).',

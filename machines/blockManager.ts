@@ -15,9 +15,10 @@ import { enqueueActions, sendParent, setup } from 'xstate';
 import { networkOf, rpc } from './rpc.js';
 import type { Address, BlockManagerId, RpcMessage } from './protocol.js';
 import {
-  BLOCK_MANAGER_REREGISTRATION_FAILED, broadcastBlockId, broadcastIdOf, INVALID_EXECUTOR_ID, rddIdOf,
-  type BlockId, type BlockStatus, type RegisterBlockManagerReply, type RemoveBroadcast, type RemoveRdd, type RemoveShuffle, type StorageLevel, type UpdateBlockInfoReply,
+  BLOCK_MANAGER_REREGISTRATION_FAILED, broadcastBlockId, broadcastIdOf, INVALID_EXECUTOR_ID,
+  type BlockId, type BlockStatus, type RegisterBlockManagerReply, type RemoveBroadcast, type RemoveRdd, type RemoveShuffle, type StorageLevelName, type UpdateBlockInfoReply,
 } from './blockManagerMessages.js';
+import { rddBlockId } from './sparkListener.js';
 
 /** A stored block: its status and BlockInfo.tellMaster (whether the master hears of it). */
 export interface StoredBlock extends BlockStatus { tellMaster: boolean }
@@ -39,7 +40,7 @@ export interface BlockManagerContext extends BlockManagerInput {
 }
 
 /** BlockManager.putSingle / putBytes / putIterator of one block (a task or TorrentBroadcast stores it). */
-export interface PutBlock { type: 'blockManager.putBlock'; blockId: BlockId; storageLevel: StorageLevel; memSize: number; diskSize: number; tellMaster: boolean }
+export interface PutBlock { type: 'blockManager.putBlock'; blockId: BlockId; storageLevel: StorageLevelName; memSize: number; diskSize: number; tellMaster: boolean }
 /** TorrentBroadcast.readBroadcastBlock in a task: the pieces, then the value, unless already stored here. */
 export interface ReadBroadcast { type: 'blockManager.readBroadcast'; broadcastId: number; totalSize: number; blockSize: number }
 /** BlockManager.reregister, on HeartbeatResponse(reregisterBlockManager = true) (Executor.reportHeartBeat). */
@@ -152,7 +153,7 @@ export const blockManagerMachine = setup({
       const reply = (to: Address, message: RpcMessage) => enqueue.sendTo(network, rpc(context.address, to, message));
       switch (event.type) {
         case 'RemoveRdd':
-          reply(event.replyTo, { type: 'RemoveRddReply', blockManagerId: context.blockManagerId, rddId: event.rddId, removed: drop((b) => rddIdOf(b) === event.rddId, false) });
+          reply(event.replyTo, { type: 'RemoveRddReply', blockManagerId: context.blockManagerId, rddId: event.rddId, removed: drop((b) => rddBlockId(b)?.rddId === event.rddId, false) });
           break;
         case 'RemoveBroadcast':
           reply(event.replyTo, { type: 'RemoveBroadcastReply', blockManagerId: context.blockManagerId, broadcastId: event.broadcastId, removed: drop((b) => broadcastIdOf(b) === event.broadcastId, true) });

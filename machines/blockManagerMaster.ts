@@ -22,11 +22,12 @@ import { ENDPOINT, siblingAddress } from './ids.js';
 import { networkOf, rpc } from './rpc.js';
 import type { Address, BlockManagerId, RpcMessage } from './protocol.js';
 import {
-  blockManagerKey, broadcastIdOf, INVALID_EXECUTOR_ID, isDriver, isValidLevel, rddIdOf, useMemory,
+  blockManagerKey, broadcastIdOf, INVALID_EXECUTOR_ID, isDriver, isValidLevel, storageLevel, useMemory,
   type BlockId, type BlockManagerHeartbeat, type BlockManagerRemoveExecutor, type BlockStatus, type IsExecutorAliveReply,
   type RegisterBlockManager, type RemoveBroadcastAsk, type RemoveBroadcastReply, type RemoveRddAsk, type RemoveRddReply,
   type RemoveShuffleAsk, type RemoveShuffleReply, type UpdateBlockInfo,
 } from './blockManagerMessages.js';
+import { postToListenerBus, rddBlockId, type SparkListenerEvent } from './sparkListener.js';
 
 /** BlockManagerInfo: one registered block manager. */
 export interface BlockManagerInfo {
@@ -75,7 +76,10 @@ export type BlockManagerMasterEvent =
   | IsExecutorAliveReply;
 
 /** What one step sends: through the network to another process, or to an endpoint of the driver. */
-export type MasterOut = { to: 'network'; address: Address; message: RpcMessage } | { to: 'local'; address: Address; event: { type: string } & Record<string, unknown> };
+export type MasterOut =
+  | { to: 'network'; address: Address; message: RpcMessage }
+  | { to: 'local'; address: Address; event: { type: string } & Record<string, unknown> }
+  | { to: 'listenerBus'; event: SparkListenerEvent };
 
 /** Bounds on the kept history (the live maps are bounded by the cluster itself). */
 export const RETAINED_REMOVALS = 1_000;
@@ -239,6 +243,10 @@ export function blockManagerMasterStep(ctx: BlockManagerMasterContext, e: BlockM
         updateBlock(step, key, e.blockId, { storageLevel: e.storageLevel, memSize: e.memSize, diskSize: e.diskSize });
         updated = true;
       }
+      // SPARK-30594: SparkListenerBlockUpdated only when the update was taken (a false reply is followed by a re-registration).
+      if (updated) {
+        step.out.push({ to: 'listenerBus', event: { type: 'SparkListenerBlockUpdated', blockUpdatedInfo: { blockManagerId: e.blockManagerId, blockId: e.blockId, storageLevel: storageLevel(e.storageLevel), memSize: e.memSize, diskSize: e.diskSize } } });
+      }
       step.out.push({ to: 'network', address: e.replyTo, message: { type: 'UpdateBlockInfoReply', blockId: e.blockId, updated } });
       break;
     }
@@ -255,7 +263,7 @@ export function blockManagerMasterStep(ctx: BlockManagerMasterContext, e: BlockM
       break;
     case 'RemoveRdd': {
       // "First remove the metadata for the given RDD, and then asynchronously remove the blocks from the storage endpoints."
-      const blocks = Object.keys(step.ctx.blockLocations).filter((b) => rddIdOf(b) === e.rddId);
+      const blocks = Object.keys(step.ctx.blockLocations).filter((b) => rddBlockId(b)?.rddId === e.rddId);
       for (const blockId of blocks) {
         for (const key of step.ctx.blockLocations[blockId] ?? []) updateBlock(step, key, blockId, { storageLevel: 'NONE', memSize: 0, diskSize: 0 }, false);
       }
@@ -302,6 +310,10 @@ export const blockManagerMasterMachine = setup({
       for (const o of out) {
         if (o.to === 'network') {
           enqueue.sendTo(networkOf(system), rpc(context.address, o.address, o.message));
+          continue;
+        }
+        if (o.to === 'listenerBus') {
+          postToListenerBus(system, context.address, o.event, (target, event) => enqueue.sendTo(target, event));
           continue;
         }
         // Resolved explicitly: sendTo an undefined target would deliver the event back to this actor.

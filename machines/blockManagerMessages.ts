@@ -10,6 +10,7 @@
  * CoarseGrainedClusterMessages one keeps `RemoveExecutor`).
  */
 import type { Address, BlockManagerId } from './protocol.js';
+import { isValidStorageLevel, type StorageLevel } from './sparkListener.js';
 
 export type { BlockManagerId };
 
@@ -29,27 +30,31 @@ export const blockManagerKey = (id: BlockManagerId): string => `${id.executorId}
  * (BlockId.scala); the name is the identity, as Spark parses it back with BlockId.apply.
  */
 export type BlockId = string;
-export const rddBlockId = (rddId: number, splitIndex: number): BlockId => `rdd_${rddId}_${splitIndex}`;
+/** RDDBlockId(rddId, splitIndex).name (sparkListener.ts's rddBlockId parses it back). */
+export const rddBlockName = (rddId: number, splitIndex: number): BlockId => `rdd_${rddId}_${splitIndex}`;
 export const broadcastBlockId = (broadcastId: number, field?: string): BlockId => `broadcast_${broadcastId}${field ? `_${field}` : ''}`;
-/** RDDBlockId's rddId, or undefined for other blocks. */
-export function rddIdOf(blockId: BlockId): number | undefined {
-  const m = /^rdd_(\d+)_\d+$/.exec(blockId);
-  return m ? Number(m[1]) : undefined;
-}
 /** BroadcastBlockId's broadcastId (the block itself or one of its pieces), or undefined. */
 export function broadcastIdOf(blockId: BlockId): number | undefined {
   const m = /^broadcast_(\d+)(_.*)?$/.exec(blockId);
   return m ? Number(m[1]) : undefined;
 }
 
-/** The StorageLevel constants the modelled blocks use (StorageLevel.scala); NONE is the invalid level of a removal. */
-export type StorageLevel = 'NONE' | 'DISK_ONLY' | 'MEMORY_ONLY' | 'MEMORY_AND_DISK' | 'MEMORY_AND_DISK_SER';
-/** StorageLevel.isValid: (useMemory || useDisk) && replication > 0. */
-export const isValidLevel = (level: StorageLevel): boolean => level !== 'NONE';
-export const useMemory = (level: StorageLevel): boolean => level !== 'NONE' && level !== 'DISK_ONLY';
+/** The StorageLevel constants the modelled blocks use, by name (StorageLevel.scala); NONE is the invalid level of a removal. */
+export type StorageLevelName = 'NONE' | 'DISK_ONLY' | 'MEMORY_ONLY' | 'MEMORY_AND_DISK' | 'MEMORY_AND_DISK_SER';
+const LEVELS: Record<StorageLevelName, StorageLevel> = {
+  NONE: { useDisk: false, useMemory: false, useOffHeap: false, deserialized: false, replication: 1 },
+  DISK_ONLY: { useDisk: true, useMemory: false, useOffHeap: false, deserialized: false, replication: 1 },
+  MEMORY_ONLY: { useDisk: false, useMemory: true, useOffHeap: false, deserialized: true, replication: 1 },
+  MEMORY_AND_DISK: { useDisk: true, useMemory: true, useOffHeap: false, deserialized: true, replication: 1 },
+  MEMORY_AND_DISK_SER: { useDisk: true, useMemory: true, useOffHeap: false, deserialized: false, replication: 1 },
+};
+/** StorageLevel.fromString: the constant of that name. */
+export const storageLevel = (name: StorageLevelName): StorageLevel => LEVELS[name];
+export const isValidLevel = (name: StorageLevelName): boolean => isValidStorageLevel(LEVELS[name]);
+export const useMemory = (name: StorageLevelName): boolean => LEVELS[name].useMemory;
 
 /** BlockStatus(storageLevel, memSize, diskSize). */
-export interface BlockStatus { storageLevel: StorageLevel; memSize: number; diskSize: number }
+export interface BlockStatus { storageLevel: StorageLevelName; memSize: number; diskSize: number }
 
 // ---------------------------------------------------------------------------------------------
 // ToBlockManagerMaster (asked of BlockManagerMasterEndpoint / BlockManagerMasterHeartbeatEndpoint)
@@ -60,7 +65,7 @@ export interface RegisterBlockManager {
 }
 export interface RegisterBlockManagerReply { type: 'RegisterBlockManagerReply'; blockManagerId: BlockManagerId }
 export interface UpdateBlockInfo {
-  type: 'UpdateBlockInfo'; blockManagerId: BlockManagerId; blockId: BlockId; storageLevel: StorageLevel; memSize: number; diskSize: number; replyTo: Address;
+  type: 'UpdateBlockInfo'; blockManagerId: BlockManagerId; blockId: BlockId; storageLevel: StorageLevelName; memSize: number; diskSize: number; replyTo: Address;
 }
 export interface UpdateBlockInfoReply { type: 'UpdateBlockInfoReply'; blockId: BlockId; updated: boolean }
 /** Asked of the heartbeat endpoint by the driver (DAGScheduler.executorHeartbeatReceived). */

@@ -26,7 +26,7 @@
  * spark.driver.maxResultSize) and the TaskReaper (spark.task.reaper.enabled, default false).
  */
 import { assign, enqueueActions, fromCallback, sendParent, setup, spawnChild, stopChild, type AnyActorLogic, type EventObject } from 'xstate';
-import { rddBlockId } from './blockManagerMessages.js';
+import { rddBlockName } from './blockManagerMessages.js';
 import type { PutBlock, ReadBroadcast } from './blockManager.js';
 import type { StatusUpdateData, TaskDescription, TaskRunnerKill, TaskRunnerRun, TaskRunnerStatusUpdate, WorkFailed, WorkSucceeded } from './protocol.js';
 import type { TaskState } from './states.js';
@@ -74,7 +74,7 @@ export const taskRunnerMachine = setup({
     storeCachedPartition: enqueueActions(({ context, enqueue }) => {
       const rdd = context.taskDescription.storage?.cachedRdd;
       if (!rdd) return;
-      enqueue.sendParent({ type: 'blockManager.putBlock', blockId: rddBlockId(rdd.rddId, context.taskDescription.partitionId), storageLevel: 'MEMORY_ONLY', memSize: rdd.blockSize, diskSize: 0, tellMaster: true } satisfies PutBlock);
+      enqueue.sendParent({ type: 'blockManager.putBlock', blockId: rddBlockName(rdd.rddId, context.taskDescription.partitionId), storageLevel: 'MEMORY_ONLY', memSize: rdd.blockSize, diskSize: 0, tellMaster: true } satisfies PutBlock);
     }),
   },
 }).createMachine({

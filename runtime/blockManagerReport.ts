@@ -2,7 +2,7 @@
  * The block manager facts of one application: a projection of its BlockManagerMaster's snapshot
  * (machines/blockManagerMaster.ts), for the report, its summary line and the timeline.
  */
-import { rddIdOf } from '../machines/blockManagerMessages.js';
+import { rddBlockId } from '../machines/sparkListener.js';
 import type { BlockManagerMasterContext } from '../machines/blockManagerMaster.js';
 import type { DriverEvent } from './timeline.js';
 
@@ -41,7 +41,7 @@ export function blockManagersReport(ctx: BlockManagerMasterContext | undefined, 
     registered: ctx.order.map(executorOfKey),
     removed: ctx.removed.map((r) => ({ executorId: r.blockManagerId.executorId, atMs: r.removedMs - startMs })),
     blocks: blockIds.length,
-    cachedRddBlocks: blockIds.filter((b) => rddIdOf(b) !== undefined).length,
+    cachedRddBlocks: blockIds.filter((b) => rddBlockId(b) !== undefined).length,
     removals: ctx.completedRemovals.map((r) => ({
       kind: r.kind,
       id: r.id,

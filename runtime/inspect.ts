@@ -27,8 +27,8 @@ export function sparkActorName(actor: AnyActorRef): string {
 
 /** Inspection events rewritten for Spark: actor names, the Spark sender of network-delivered messages. */
 export class SparkInspection {
-  readonly names = new Map<string, string>();
-  private readonly bySystemId = new Map<string, AnyActorRef>();
+  /** Actors by session id. Named when their event is serialized: a system id is registered only after the actor's creation is inspected. */
+  private readonly actors = new Map<string, AnyActorRef>();
   /** Each message object in flight -> the address that sent it (from its network.send). */
   private readonly senders = new WeakMap<object, string>();
 
@@ -36,29 +36,32 @@ export class SparkInspection {
 
   readonly observe = (event: InspectionEvent): void => {
     const actor = event.actorRef as AnyActorRef & { systemId?: string };
-    if (event.type === '@xstate.actor') {
-      this.names.set(actor.sessionId, sparkActorName(actor));
-      if (actor.systemId !== undefined) this.bySystemId.set(actor.systemId, actor);
-    }
+    if (event.type === '@xstate.actor') this.actors.set(actor.sessionId, actor);
     if (event.type === '@xstate.event') {
-      if (actor.systemId === NETWORK_SYSTEM_ID) {
+      if (actor === actor.system.get(NETWORK_SYSTEM_ID)) {
         const send = event.event as Partial<NetworkSend>;
         if (send.type === 'network.send' && send.message && send.from !== undefined) this.senders.set(send.message, send.from);
         return;
       }
       const from = this.senders.get(event.event);
-      if (from !== undefined) {
-        const sourceRef = this.bySystemId.get(from);
-        this.forward(sourceRef ? { ...event, sourceRef } : event);
+      const sourceRef = from !== undefined ? (actor.system.get(from) as AnyActorRef | undefined) : undefined;
+      if (sourceRef) {
+        this.forward({ ...event, sourceRef });
         return;
       }
     }
     this.forward(event);
   };
 
+  /** The Spark name of an inspected actor, by session id. */
+  name(sessionId: string): string | undefined {
+    const actor = this.actors.get(sessionId);
+    return actor ? sparkActorName(actor) : undefined;
+  }
+
   /** Stately's serialized events, with the Spark name on each actor. */
   readonly rename = (event: StatelyInspectionEvent): StatelyInspectionEvent =>
-    event.type === '@xstate.actor' ? { ...event, name: this.names.get(event.sessionId) ?? event.name } : event;
+    event.type === '@xstate.actor' ? { ...event, name: this.name(event.sessionId) ?? event.name } : event;
 }
 
 export interface Inspection {

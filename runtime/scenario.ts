@@ -15,6 +15,7 @@ import { basename, extname } from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 import { ConfError, isConfKey, parseSizeMb, parseTime, resolveConf, type RawConf, type ResolvedConf } from '../machines/conf.js';
+import { validateAllocationConf } from '../machines/allocationConf.js';
 import { validateHeartbeatConf } from '../machines/heartbeatReceiver.js';
 
 export const DEFAULT_START_TIME = '2026-01-01T00:00:00Z';
@@ -35,8 +36,11 @@ export type TaskDurationSpec =
   | { distribution: 'normal'; meanMs: number; stddevMs: number }
   | { distribution: 'exponential'; meanMs: number }
   | { distribution: 'pareto'; scaleMs: number; shape: number };
-/** `cache`: the stage's RDD is persisted (each task stores its partition as a block of CACHED_PARTITION_MB). */
-export interface StageSpecInput { id: number; tasks: number; parents: number[]; taskDuration: TaskDurationSpec; cache: boolean }
+/**
+ * `cache`: the stage's RDD is persisted (each task stores its partition as a block of
+ * CACHED_PARTITION_MB); `unpersistAfterJob`: the program calls rdd.unpersist() when the job ends.
+ */
+export interface StageSpecInput { id: number; tasks: number; parents: number[]; taskDuration: TaskDurationSpec; cache: boolean; unpersistAfterJob?: boolean }
 /** A job's broadcast variable: created before the job, unpersisted (blocking) when it ends if `unpersistAfterJob`. */
 export interface BroadcastSpec { sizeMb: number; unpersistAfterJob: boolean }
 /** `index`: position in the application's `jobs`; submitAtMs counts from the application's start (README). */
@@ -242,7 +246,7 @@ const taskDuration = z.union([duration.transform((valueMs): TaskDurationSpec => 
 
 const stage = z.strictObject({
   id: int(0), tasks: int(1, { limit: SCENARIO_LIMITS.tasksPerStage }), taskDuration, parents: z.array(int(0), { error: got('a list of stage ids') }).default([]),
-  cache: z.boolean({ error: got('true or false') }).default(false),
+  cache: z.union([z.boolean(), z.strictObject({ unpersistAfterJob: z.boolean({ error: got('true or false') }) })], { error: got('true, false or { "unpersistAfterJob": true }') }).default(false),
 });
 const broadcast = z.strictObject({ size, unpersistAfterJob: z.boolean({ error: got('true or false') }).default(true) }, { error: got('an object such as { "size": "10m", "unpersistAfterJob": true }') });
 const job = z.strictObject({
@@ -484,8 +488,18 @@ function normalise(data: Parsed, file: string): Scenario {
       const where = keys.map((k) => (Object.hasOwn(app.conf, k) ? `${field}.conf.${k}` : undefined)).find(Boolean) ?? keys.map((k) => (Object.hasOwn(data.conf, k) ? `conf.${k}` : undefined)).find(Boolean) ?? `${field}.conf`;
       fail(where, `${invalid.replace(/\.$/, '')} (HeartbeatReceiver requires it; the SparkContext would not start)`);
     }
+    // ExecutorAllocationManager.validateSettings: a SparkException, the SparkContext would not start.
+    const invalidAllocation = validateAllocationConf(conf);
+    if (invalidAllocation) {
+      const keys = [...(invalidAllocation.match(/spark\.[\w.]+\w/g) ?? []), 'spark.dynamicAllocation.enabled'];
+      const where = keys.map((k) => (Object.hasOwn(app.conf, k) ? `${field}.conf.${k}` : undefined)).find(Boolean) ?? keys.map((k) => (Object.hasOwn(data.conf, k) ? `conf.${k}` : undefined)).find(Boolean) ?? `${field}.conf`;
+      fail(where, `${invalidAllocation.replace(/^spark\.[\w.]+\w: /, '')} (ExecutorAllocationManager requires it; the SparkContext would not start)`);
+    }
     const jobs = app.jobs.map((j, k): JobSpec => ({
-      index: k, submitAtMs: j.submitAt, stages: j.stages.map((s) => ({ id: s.id, tasks: s.tasks, parents: s.parents, taskDuration: s.taskDuration, cache: s.cache })),
+      index: k, submitAtMs: j.submitAt, stages: j.stages.map((s) => ({
+        id: s.id, tasks: s.tasks, parents: s.parents, taskDuration: s.taskDuration, cache: s.cache !== false,
+        ...(typeof s.cache === 'object' ? { unpersistAfterJob: s.cache.unpersistAfterJob } : {}),
+      })),
       ...(j.broadcast ? { broadcast: { sizeMb: j.broadcast.size, unpersistAfterJob: j.broadcast.unpersistAfterJob } } : {}),
     }));
     return { index, name: app.name, submitAtMs: app.submitAt, rawConf, conf, jobs, stopWhenDone: app.stopWhenDone };

@@ -56,6 +56,7 @@ export class Workload {
             return { id: idOf.get(s.id)!, numTasks: s.tasks, parents: s.parents.map((p) => idOf.get(p)!), ...(storage.cachedRdd || storage.broadcast ? { storage } : {}) };
           }),
           ...(broadcast ? { broadcast } : {}),
+          ...(job.stages.some((s) => s.unpersistAfterJob) ? { unpersistRdds: job.stages.filter((s) => s.unpersistAfterJob).map((s) => idOf.get(s.id)!) } : {}),
         });
         job.stages.forEach((s) => stages.set(idOf.get(s.id)!, { jobIndex: index, stage: s }));
         jobIndexById.set(jobId, index);

@@ -99,6 +99,17 @@ describe('diagram --coverage', () => {
     expect(mermaid).toContain('class Worker_exited unvisited');
   });
 
+  it('sweep --coverage-file writes the merged coverage of its seeds, which diagram --coverage reads', () => {
+    const coverageFile = join(dir, 'sweep-coverage.json');
+    expect(cli('sweep', '--seeds', '1,2', '--mode', 'liveness', '--jobs', '1', '--coverage-file', coverageFile, '--out', join(dir, 'failures')).code).toBe(0);
+    const coverage = JSON.parse(readFileSync(coverageFile, 'utf8')) as { states: Record<string, string[]>; transitions: Record<string, string[]> };
+    expect(coverage.states['TaskRunner']).toEqual(expect.arrayContaining(['TaskRunner.RUNNING', 'TaskRunner.FINISHED']));
+    expect(coverage.transitions['TaskRunner']).toContain('TaskRunner.RUNNING on work.succeeded');
+    const dot = cli('diagram', 'TaskRunner', '--format', 'dot', '--coverage', coverageFile);
+    expect(dot.code).toBe(0);
+    expect(dot.stdout).toContain('"TaskRunner.RUNNING" -> "TaskRunner.FINISHED" [label="work.succeeded", color="#2d6a4f"');
+  });
+
   it('colours taken transitions and leaves the rest grey (DOT)', () => {
     const model = diagramModel(findMachine('ExecutorRunner')!);
     const dot = toDot(model, {
@@ -107,8 +118,10 @@ describe('diagram --coverage', () => {
     });
     expect(dot).toContain('"ExecutorRunner.LAUNCHING" -> "ExecutorRunner.RUNNING" [label="process.started", color="#2d6a4f", fontcolor="#2d6a4f", penwidth=2];');
     expect(dot).toContain('"ExecutorRunner.RUNNING" -> "ExecutorRunner.EXITED" [label="process.exited", color="#adb5bd", fontcolor="#868e96"];');
-    expect(dot).toContain('"ExecutorRunner.RUNNING" [label="RUNNING", fillcolor="#b7e4c7"');
+    expect(dot).toMatch(/"ExecutorRunner\.RUNNING" \[label=<<TABLE .*<TD>RUNNING<\/TD>.*>, fillcolor="#b7e4c7"/);
     expect(dot).toContain('"ExecutorRunner.FAILED" [label="FAILED", peripheries=2, fillcolor="#f1f1f1"');
-    expect(dot).toContain('label="ExecutorRunner (coverage: 3/8 states, 1/');
+    expect(dot).toContain('label="coverage: 3/8 states, 1/');
+    // An internal transition's line in its state is coloured too.
+    expect(dot).toContain('<FONT POINT-SIZE="9" COLOR="#868e96"><I>process.started (ignored)</I></FONT>');
   });
 });

@@ -10,7 +10,7 @@ import { setup } from 'xstate';
 import { drawableMachines, findMachine } from '../../runtime/diagram/machines.js';
 import { allStates, diagramModel, transitionLabel } from '../../runtime/diagram/model.js';
 import { mermaidId, toMermaid } from '../../runtime/diagram/mermaid.js';
-import { toDot } from '../../runtime/diagram/dot.js';
+import { html, toDot } from '../../runtime/diagram/dot.js';
 import { toSvg } from '../../runtime/diagram/svg.js';
 import { machineElements } from '../../runtime/coverage.js';
 import * as exported from '../../machines/index.js';
@@ -78,10 +78,13 @@ describe.each(machines.map((m) => [m.id, m] as const))('diagram of %s', (_id, ma
     expect(titles.sort()).toEqual(states.map((s) => s.id).sort());
   });
 
-  it('dot: names every state and every event', () => {
+  it('dot: names every state and every event (an edge per targeted transition, the rest inside their state)', () => {
     const dot = toDot(model);
     for (const s of states) expect(dot).toContain(`"${s.id}" [`);
-    for (const t of model.transitions) expect(dot).toContain(`label="${transitionLabel(t)}"`);
+    for (const t of model.transitions) {
+      if (t.targets.length > 0) for (const target of t.targets) expect(dot).toContain(`"${t.source}" -> "${target}" [label="${transitionLabel(t)}"`);
+      else expect(dot).toContain(`>${html(transitionLabel(t))}<`);
+    }
   });
 });
 
@@ -112,6 +115,9 @@ describe('transition rendering', () => {
     const mermaidText = toMermaid(model);
     expect(mermaidText).toContain('Probe_WAITING --> Probe_WAITING : Ping (ignored)');
     expect(mermaidText).toContain('Probe_DONE --> [*]');
-    expect(toDot(model)).toContain('"Probe.WAITING" -> "Probe.WAITING" [label="Ping (ignored)", style=dashed];');
+    const dot = toDot(model);
+    expect(dot).toContain('"Probe.WAITING" -> "Probe.WAITING" [label="Go"];');
+    expect(dot).toContain('<TR><TD>WAITING</TD></TR><HR/><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="#868e96"><I>Ping (ignored)</I></FONT></TD></TR><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="#000000">Poke</FONT></TD></TR>');
+    expect(dot).not.toContain('label="Ping');
   });
 });

@@ -7,10 +7,11 @@ const MASTER = 'driver-0/BlockManagerMaster';
 const BACKEND = 'driver-0/CoarseGrainedScheduler';
 const HB = 'driver-0/HeartbeatReceiver';
 const SC = 'driver-0/SparkContext';
+const LISTENER = 'driver-0/ExecutorAllocationManager';
 const bm = (executorId: string): BlockManagerId => ({ executorId, host: executorId === 'driver' ? 'driver-host' : `host-${executorId}`, port: 7079 });
 const endpoint = (executorId: string) => `app/${executorId}/BlockManagerEndpoint1`;
 const start = () => {
-  const h = startMachine(blockManagerMasterMachine, { input: { address: MASTER }, systemId: MASTER, peers: [BACKEND, HB, SC] });
+  const h = startMachine(blockManagerMasterMachine, { input: { address: MASTER }, systemId: MASTER, peers: [BACKEND, HB, SC, LISTENER] });
   return { ...h, ctx: () => h.snapshot().context as BlockManagerMasterContext };
 };
 type H = ReturnType<typeof start>;
@@ -63,6 +64,17 @@ describe('BlockManagerMasterEndpoint', () => {
     update(h, 'driver', 'broadcast_0_piece0');
     expect(replies(h, 'UpdateBlockInfoReply').map((r) => (r as { updated: boolean }).updated)).toEqual([false, true]);
     expect(h.ctx().blockLocations).toEqual({});
+  });
+
+  it('posts SparkListenerBlockUpdated (BlockUpdatedInfo with the StorageLevel) on the listener bus only for an update it took (SPARK-30594)', () => {
+    const h = start();
+    register(h, '0');
+    update(h, '0', 'rdd_1_0', 'MEMORY_ONLY', 100);
+    update(h, '5', 'rdd_1_1');
+    expect(h.peers[LISTENER]).toEqual([{
+      type: 'SparkListenerBlockUpdated',
+      blockUpdatedInfo: { blockManagerId: bm('0'), blockId: 'rdd_1_0', storageLevel: { useDisk: false, useMemory: true, useOffHeap: false, deserialized: true, replication: 1 }, memSize: 100, diskSize: 0 },
+    }]);
   });
 
   it('BlockManagerHeartbeat: a known block manager is touched and answered true, an unknown executor\'s false, the driver\'s true', () => {

@@ -93,6 +93,23 @@ describe('block managers', () => {
     expect(executorsHolding(master(), 'rdd_0_')).not.toContain('3');
   });
 
+  it('rdd.unpersist() after the job: the master drops the RDD\'s locations and asks every block manager RemoveRdd, which count the partitions they held', () => {
+    const { master, report } = run({ jobs: [{ stages: [{ id: 0, tasks: 12, taskDuration: '2s', cache: { unpersistAfterJob: true } }] }] });
+    expect(Object.keys(master().blockLocations).filter((b) => b.startsWith('rdd_'))).toEqual([]);
+    const removal = report.applications[0]!.blockManagers!.removals.find((r) => r.kind === 'RemoveRdd')!;
+    expect(removal.id).toBe(0);
+    expect(removal.blocksRemoved).toBe(12);
+    expect(removal.blockManagers).toBe(5); // the driver's block manager is asked too (it holds none)
+    expect(removal.byExecutor['driver']).toBe(0);
+  });
+
+  it('scenario validation: cache and broadcast are checked with a clear message', () => {
+    const parse = (job: Json) => () => parseScenario({ workers: [{ cores: 2, memory: '1g' }], applications: [{ name: 'a', jobs: [job] }] }, 'bad.json');
+    expect(parse({ stages: [{ id: 0, tasks: 1, taskDuration: '1s', cache: 'yes' }] })).toThrow(/applications\[0\]\.jobs\[0\]\.stages\[0\]\.cache: .*true, false or \{ "unpersistAfterJob": true \}/);
+    expect(parse({ broadcast: { size: 'big' }, stages: [{ id: 0, tasks: 1, taskDuration: '1s' }] })).toThrow(/applications\[0\]\.jobs\[0\]\.broadcast\.size: .*not a size/);
+    expect(parse({ broadcast: { size: '1m', unpersist: true }, stages: [{ id: 0, tasks: 1, taskDuration: '1s' }] })).toThrow(/broadcast/);
+  });
+
   it('the blocks-and-broadcast scenario file runs with its invariants intact and a stable report', () => {
     const text = readFileSync(new URL('../../scenarios/blocks-and-broadcast.json', import.meta.url), 'utf8');
     const once = () => {
