@@ -128,8 +128,14 @@ function answer(step: Step, kind: RemovalKind, id: number, key: string, value: n
     step.ctx = { ...step.ctx, pendingRemovals: { ...step.ctx.pendingRemovals, [rk]: { ...pending, answers } } };
     return;
   }
-  const removed = pending.asked.map((k) => answers[k]!);
-  step.ctx = { ...step.ctx, pendingRemovals: rest, completedRemovals: bounded([...step.ctx.completedRemovals, { kind, id, blockManagers: pending.asked, removed, completedMs: step.now }]) };
+  step.ctx = { ...step.ctx, pendingRemovals: rest };
+  complete(step, pending, pending.asked.map((k) => answers[k]!));
+}
+
+/** The fan-out's Future.sequence completed: keep it for reports and reply the answers to the asker. */
+function complete(step: Step, pending: PendingRemoval, removed: Array<number | boolean>): void {
+  const { kind, id } = pending;
+  step.ctx = { ...step.ctx, completedRemovals: bounded([...step.ctx.completedRemovals, { kind, id, blockManagers: pending.asked, removed, completedMs: step.now }]) };
   if (pending.replyTo === undefined) return;
   const event = kind === 'RemoveRdd' ? { type: 'RemoveRddResult', rddId: id, removed }
     : kind === 'RemoveShuffle' ? { type: 'RemoveShuffleResult', shuffleId: id, removed }
@@ -201,15 +207,13 @@ function fanOut(step: Step, kind: RemovalKind, id: number, replyTo: Address | un
   const asked = step.ctx.order.filter((k) => !(skipDriver && isDriver(step.ctx.blockManagerInfo[k]!.blockManagerId)));
   const rk = removalKey(kind, id);
   if (step.ctx.pendingRemovals[rk]) return; // the same removal is already in flight: Spark would ask again; one answer set is kept
-  step.ctx = { ...step.ctx, pendingRemovals: { ...step.ctx.pendingRemovals, [rk]: { kind, id, replyTo, asked, answers: {} } } };
-  for (const k of asked) step.out.push({ to: 'network', address: step.ctx.blockManagerInfo[k]!.storageEndpoint, message: message(step.ctx.address) });
+  const pending: PendingRemoval = { kind, id, replyTo, asked, answers: {} };
   if (asked.length === 0) {
-    step.ctx = { ...step.ctx, pendingRemovals: Object.fromEntries(Object.entries(step.ctx.pendingRemovals).filter(([k]) => k !== rk)), completedRemovals: bounded([...step.ctx.completedRemovals, { kind, id, blockManagers: [], removed: [], completedMs: step.now }]) };
-    if (replyTo !== undefined) {
-      const event = kind === 'RemoveRdd' ? { type: 'RemoveRddResult', rddId: id, removed: [] } : kind === 'RemoveShuffle' ? { type: 'RemoveShuffleResult', shuffleId: id, removed: [] } : { type: 'RemoveBroadcastResult', broadcastId: id, removed: [] };
-      step.out.push({ to: 'local', address: replyTo, event });
-    }
+    complete(step, pending, []); // Future.sequence of no futures: completed at once
+    return;
   }
+  step.ctx = { ...step.ctx, pendingRemovals: { ...step.ctx.pendingRemovals, [rk]: pending } };
+  for (const k of asked) step.out.push({ to: 'network', address: step.ctx.blockManagerInfo[k]!.storageEndpoint, message: message(step.ctx.address) });
 }
 
 /** The pure step of one message (BlockManagerMasterEndpoint.receiveAndReply and the heartbeat endpoint's). */
