@@ -41,7 +41,8 @@ export class FaultInjector {
     return (snapshot?.context as { workerId: string } | undefined)?.workerId ?? worker.host;
   }
 
-  private inject(fault: Exclude<FaultSpec, { kind: 'task-failure' }>): void {
+  /** Injects one fault now (the scheduled ones call this at their times; model-based tests call it at a step). */
+  inject(fault: Exclude<FaultSpec, { kind: 'task-failure' }>): void {
     const { cluster } = this;
     switch (fault.kind) {
       case 'executor-launch-failure': {
