@@ -49,6 +49,9 @@ export function describePath(path: ModelPath): string {
   return path.steps.map((s, i) => (i === 0 ? show(s.value) : `--${s.event.type}--> ${show(s.value)}`)).join(' ');
 }
 
+/** Whether the path takes an event of this type (to arm the faults it needs). */
+export const pathTakes = (path: ModelPath, type: string): boolean => path.steps.some((s) => s.event.type === type);
+
 const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
 interface LogEntry { event: string; value: string }
