@@ -10,12 +10,14 @@ import { runSeed } from '../../runtime/sweep.js';
 import { describePath, modelPaths, walkAll, type ModelAdapter } from '../support/modelBased.js';
 import { executorRunnerAdapter, UNREACHABLE as RUNNER_UNREACHABLE } from './executorRunner.model.js';
 import { taskRunnerAdapter, UNREACHABLE as TASK_UNREACHABLE } from './task.model.js';
+import { heartbeatReceiverAdapter } from './heartbeatReceiver.model.js';
 
 const SWEEP_SEEDS = 10;
 
 const walked: Array<{ adapter: ModelAdapter; unreachable: RegExp[] }> = [
   { adapter: executorRunnerAdapter, unreachable: RUNNER_UNREACHABLE.map((u) => u.edge) },
   { adapter: taskRunnerAdapter, unreachable: [TASK_UNREACHABLE] },
+  { adapter: heartbeatReceiverAdapter, unreachable: [] },
 ];
 
 const fraction = ([a, b]: [number, number]) => `${a}/${b}`.padStart(7);
@@ -44,5 +46,7 @@ describe('model-based coverage', () => {
     expect(runner.missedStates).toEqual([]);
     // LOST has no incoming edge on purpose (machines/task.ts).
     expect(modelRows.get('TaskRunner')!.missedStates).toEqual(['TaskRunner.LOST']);
+    // A constructor that throws (invalid conf) is rejected by scenario validation before any cluster runs.
+    expect(modelRows.get('HeartbeatReceiver')!.missedStates).toEqual(['HeartbeatReceiver.failed']);
   }, 120_000);
 });
