@@ -11,7 +11,7 @@ const taskDescription = { taskId: 0, attemptNumber: 0, executorId: '0', name: 't
 
 export const taskRunnerAdapter: ModelAdapter = {
   machine: taskRunnerMachine,
-  model: withoutEffects(taskRunnerMachine, ['reportRunning', 'reportKilledBeforeRun', 'reportFinished', 'reportFailed', 'reportKilled']),
+  model: withoutEffects(taskRunnerMachine, ['reportRunning', 'reportKilledBeforeRun', 'reportFinished', 'reportFailed', 'reportKilled', 'readBroadcast', 'storeCachedPartition']),
   input: { taskDescription },
   events: [{ type: 'taskRunner.run' }, { type: 'taskRunner.kill', interruptThread: true, reason: 'Stage cancelled' }, { type: 'work.succeeded' }, { type: 'work.failed', className: 'java.lang.RuntimeException', description: 'boom' }],
   scenario: (path) => {
