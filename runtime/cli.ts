@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The command line: `spark-statecharts run [FILE] [--seed N] [--json] [--until T] [--verbose] [--no-check] [--event-log DIR]`,
+ * The command line: `spark-statecharts run [FILE] [--seed N] [--json] [--until T] [--verbose] [--no-check] [--event-log DIR] [--html FILE]`,
  * `spark-statecharts sweep [--seeds 1..1000] [--mode safety|liveness|both] [--jobs N] [--check-determinism] [--out DIR]`
  * and `spark-statecharts eventlog check PATH... [--allow-incomplete]`.
  * Exit codes: 0 done, 1 a checked invariant failed, 2 bad input (one line naming the file, the
@@ -26,6 +26,7 @@ import { shrinkFailure, type SeedResult } from './sweep.js';
 import { ListenerBusRecorder } from './eventLog/listenerBus.js';
 import { writeEventLogs } from './eventLog/write.js';
 import { eventLogCheck } from './eventLog/check.js';
+import { writeHtmlReport } from './html/index.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INVARIANT = 1;
@@ -55,11 +56,17 @@ function parseUntil(value: string): number {
   }
 }
 
-interface RunOptions { seed?: number; json?: boolean; until?: number; verbose?: boolean; check: boolean; coverage?: boolean; eventLog?: string }
+interface RunOptions { seed?: number; json?: boolean; until?: number; verbose?: boolean; check: boolean; coverage?: boolean; eventLog?: string; html?: string }
 
 /** `--event-log DIR`: a directory, or a path where one can be created. */
 function parseEventLogDir(value: string): string {
   if (existsSync(value) && !statSync(value).isDirectory()) throw new InvalidArgumentError(`"${value}" exists and is not a directory`);
+  return value;
+}
+
+/** `--html FILE`: a file path (its directory is created if needed), not a directory. */
+function parseHtmlPath(value: string): string {
+  if (value === '' || (existsSync(value) && statSync(value).isDirectory())) throw new InvalidArgumentError(`"${value}" is a directory, not a file`);
   return value;
 }
 
@@ -75,12 +82,14 @@ function inspectors(...observers: Array<((event: InspectionEvent) => void) | und
 function run(file: string | undefined, options: RunOptions, out: (text: string) => void): number {
   const scenario = loadScenario(file ?? defaultScenarioPath());
   const coverage = options.coverage ? new Coverage() : undefined;
-  const listenerBus = options.eventLog !== undefined ? new ListenerBusRecorder(scenario) : undefined;
+  // The HTML report reads task attempts and job times from the listener events, as Spark's UI does.
+  const listenerBus = options.eventLog !== undefined || options.html !== undefined ? new ListenerBusRecorder(scenario) : undefined;
   const inspect = inspectors(coverage?.observe, listenerBus?.observe);
   const cluster = createCluster(scenario, { checked: options.check, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(inspect ? { inspect } : {}) });
   const result = cluster.run(options.until);
   const report = buildReport(cluster, result);
-  const eventLogs = listenerBus ? writeEventLogs(options.eventLog!, listenerBus.logs()) : [];
+  const eventLogs = listenerBus && options.eventLog !== undefined ? writeEventLogs(options.eventLog, listenerBus.logs()) : [];
+  if (options.html !== undefined) writeHtmlReport(options.html, { report, trace: cluster.trace.entries, eventLogs: listenerBus!.logs(), startTimeMs: scenario.startTimeMs });
   const violations = result.violation ? [result.violation.message] : checkInvariants(cluster);
   if (options.json) {
     out(`${JSON.stringify(report, null, 2)}\n`);
@@ -96,6 +105,7 @@ function run(file: string | undefined, options: RunOptions, out: (text: string) 
       ...eventLogs.map((l) => l.path === undefined
         ? `no event log for application ${l.appName}: the Master never registered it (no application id)`
         : `event log of application ${l.appName}: ${l.path} (${l.events} events${l.complete ? '' : ', incomplete: the application had not ended'})`),
+      ...(options.html !== undefined ? [`html report: ${options.html}`] : []),
     ];
     out(`${lines.join('\n')}\n`);
   }
@@ -185,6 +195,7 @@ export async function main(argv: string[], out: (text: string) => void = (t) => 
     .option('--coverage', 'print which states and transitions of each machine the run reached')
     .option('--no-check', 'do not check the invariants after every message (they are still checked at the end)')
     .option('--event-log <dir>', "write a Spark event log per application into this directory (Spark's JSON lines, named by the application id; open it with Spark's History Server)", parseEventLogDir)
+    .option('--html <file>', 'also write an HTML report (one self-contained file): executor, task and job timelines, faults, and a message sequence view', parseHtmlPath)
     .action((file: string | undefined, options: RunOptions) => {
       code = run(file, options, out);
     });

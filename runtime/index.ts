@@ -12,3 +12,4 @@ export {
   runWithEventLogs, ListenerBusRecorder, writeEventLogs, eventLogText, readEventLog, checkComplete, EventLogError, SPARK_VERSION,
   type ApplicationEventLog, type EventLog, type EventLogLine, type WrittenLog,
 } from './eventLog/index.js';
+export { htmlReport, htmlReportData, writeHtmlReport, renderHtml, type HtmlReportInput, type HtmlReportData } from './html/index.js';
