@@ -117,9 +117,10 @@
       steps(`registered-${t.app}`, t.registered.map((p) => [p.atMs, p.count]));
     }
     // vis-timeline's declared types describe Timeline items only (Graph2d takes { x, y, group })
-    // and lack Graph2d's `interpolation` option (false: straight segments, so the steps stay steps).
+    // and lack Graph2d's `interpolation` and `sort` options (straight segments, drawn in the order
+    // given: sorting by time would reorder the two points of each step, which share a time).
     targetGraph = new vis.Graph2d(byId('targets'), /** @type {any} */ (points), graphGroups, /** @type {any} */ ({
-      ...common, drawPoints: false, interpolation: false, legend: { left: { position: 'top-left' } }, dataAxis: { left: { range: { min: 0, max: Math.max(1, ...data.targets.flatMap((t) => [...t.points.map((p) => p.target), ...t.registered.map((p) => p.count)])) + 1 } } },
+      ...common, drawPoints: false, interpolation: false, sort: false, legend: { left: { position: 'top-left' } }, dataAxis: { left: { range: { min: 0, max: Math.max(1, ...data.targets.flatMap((t) => [...t.points.map((p) => p.target), ...t.registered.map((p) => p.count)])) + 1 } } },
     }));
   }
 

@@ -46,8 +46,8 @@ h1 { font-size: 1.4em; margin-bottom: .2em; } h2 { font-size: 1.15em; margin: 1.
 .outcome-killed, .vis-item.outcome-killed { background-color: #f0ad4e; border-color: #c77c11; }
 .outcome-executor-lost, .vis-item.outcome-executor-lost { background-color: #8e6bbf; border-color: #5e3f8a; }
 .outcome-running, .vis-item.outcome-running { background-color: #5bc0de; border-color: #2a9fbf; }
-.target-line { fill: none; stroke: #e6550d; stroke-width: 2px; }
-.registered-line { fill: none; stroke: #3182bd; stroke-width: 2px; }
+.target-line { fill: none; stroke: #e6550d; stroke-width: 3px; }
+.registered-line { fill: none; stroke: #3182bd; stroke-width: 2px; stroke-dasharray: 6 4; }
 #lifecycle { border: 1px solid #ccc; padding: .3em .8em; min-height: 2em; margin-top: .5em; }
 #lifecycle table { border-collapse: collapse; font-size: .85em; }
 #lifecycle td, #lifecycle th { border-bottom: 1px solid #eee; padding: 2px 8px; text-align: left; vertical-align: top; }
