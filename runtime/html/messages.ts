@@ -50,7 +50,9 @@ export function messageData(entries: readonly TraceEntry[], limit: number): Mess
       omitted++;
       continue;
     }
-    const fields = describe(e.message as unknown as Record<string, unknown>);
+    // LaunchTask's fields are its TaskDescription (Spark serializes it into `data`): shown as the task's fields.
+    const body = e.message.type === 'LaunchTask' ? e.message.data : e.message;
+    const fields = describe(body as unknown as Record<string, unknown>);
     const fate = e.outcome === 'delivered' ? '' : ` [${e.outcome}${e.detail ? `: ${e.detail}` : ''}]`;
     const text = `${e.type}${fields ? ` ${fields}` : ''}${fate}`;
     messages.push({

@@ -163,7 +163,8 @@
 
   /** The Mermaid text of the messages (and faults) delivered within [fromMs, toMs]. @param {number} fromMs @param {number} toMs */
   function sequenceText(fromMs, toMs) {
-    const shown = data.messages.filter((m) => m.atMs >= fromMs && m.atMs <= toMs && (routineInput.checked || !m.routine));
+    const inWindow = data.messages.filter((m) => m.atMs >= fromMs && m.atMs <= toMs);
+    const shown = inWindow.filter((m) => routineInput.checked || !m.routine);
     const drawn = shown.slice(0, MAX_DIAGRAM_MESSAGES);
     const used = [...new Set(drawn.flatMap((m) => [m.from, m.to]))].sort((a, b) => a - b);
     const lines = ['sequenceDiagram'];
@@ -182,25 +183,26 @@
       lines.push(`  p${m.from}${m.outcome === 'delivered' ? '->>' : '-x'}p${m.to}: ${secs(m.atMs)} ${m.label}`);
     }
     faultNotes(Infinity);
-    return { text: lines.join('\n'), shown: shown.length, drawn: drawn.length };
+    return { text: lines.join('\n'), shown: shown.length, drawn: drawn.length, hidden: inWindow.length - shown.length };
   }
 
   /** Draws the sequence of [fromMs, toMs]; resolves when drawn. @param {number} fromMs @param {number} toMs */
   function showSequence(fromMs, toMs) {
     fromInput.value = (fromMs / 1000).toFixed(3);
     toInput.value = (toMs / 1000).toFixed(3);
-    const { text, shown, drawn } = sequenceText(fromMs, toMs);
+    const { text, shown, drawn, hidden } = sequenceText(fromMs, toMs);
+    const routine = hidden > 0 ? `; ${hidden} heartbeats, task launches and status updates hidden` : '';
     const status = byId('sequence-status');
     const out = byId('sequence');
     rendering = rendering.then(async () => {
       if (drawn === 0) {
         out.innerHTML = '';
-        status.textContent = `no messages between ${secs(fromMs)} and ${secs(toMs)}`;
+        status.textContent = `no messages between ${secs(fromMs)} and ${secs(toMs)}${routine}`;
         return;
       }
       const { svg } = await mermaid.render('sequence-svg', text);
       out.innerHTML = svg;
-      status.textContent = `${drawn} of ${shown} messages between ${secs(fromMs)} and ${secs(toMs)}${drawn < shown ? ` (the first ${MAX_DIAGRAM_MESSAGES}; narrow the window to see the rest)` : ''}`;
+      status.textContent = `${drawn} of ${shown} messages between ${secs(fromMs)} and ${secs(toMs)}${drawn < shown ? ` (the first ${MAX_DIAGRAM_MESSAGES}; narrow the window to see the rest)` : ''}${routine}`;
     }).catch((/** @type {unknown} */ err) => {
       status.textContent = `the sequence diagram could not be drawn: ${String(err)}`;
     });

@@ -4,6 +4,7 @@
  * (`startTimeMs` is that start in epoch milliseconds, for the time axis). The page script
  * (`page.js`) reads the same types through JSDoc.
  */
+import type { ExecutorReport } from '../report.js';
 
 /** One change of an executor's state, as the Master booked it, or one step of its life seen elsewhere. */
 export interface LifecycleStep {
@@ -18,21 +19,11 @@ export interface LifecycleStep {
 /** A span of an executor's life in one Master state; terminal states have fromMs === toMs. */
 export interface StateSpan { state: string; fromMs: number; toMs: number }
 
-export interface HtmlExecutor {
+/** An executor of the report (the Master's and the driver's final view of it), with its life over time. */
+export interface HtmlExecutor extends ExecutorReport {
   /** `app<index>-<executor id>`: unique over the run, used as the timeline group id. */
   key: string;
   app: number;
-  id: number;
-  workerId: string;
-  cores: number;
-  memoryMb: number;
-  /** The Master's final state of the executor (report `state`). */
-  state: string;
-  exitCode: number | null;
-  launchedAtMs: number | null;
-  registeredAtMs: number | null;
-  removedAtMs: number | null;
-  removedReason: string | null;
   spans: StateSpan[];
   lifecycle: LifecycleStep[];
 }

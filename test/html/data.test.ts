@@ -101,6 +101,8 @@ describe('HTML report data: messages', () => {
       expect(m.label.replace(/#(\d+|[a-z]+);/g, '')).not.toMatch(/[;#<>"\n]/);
     });
     expect(data.messages.some((m) => m.outcome === 'dead-letter' && m.label.includes('[dead-letter: process gone]'))).toBe(true);
+    // LaunchTask carries its TaskDescription: the label shows the task's fields.
+    expect(data.messages.find((m) => m.type === 'LaunchTask')!.label).toMatch(/^LaunchTask taskId=0 attemptNumber=0 executorId=\d+ /);
   });
 
   it('escapes what Mermaid would read as syntax', () => {
