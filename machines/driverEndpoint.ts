@@ -25,6 +25,7 @@ import {
   type KillExecutors, type KillTask, type LaunchedExecutor, type OnDisconnected, type RegisterExecutor, type RemoveAfterDisconnect, type RemoveExecutor, type RequestExecutors,
   type ReviveOffers, type RpcMessage, type SparkContextStop, type StatusUpdate, type SubmitTasks,
 } from './protocol.js';
+import { DEFAULT_RESOURCE_PROFILE_ID, type SparkListenerExecutorAdded, type SparkListenerExecutorRemoved } from './sparkListener.js';
 import { isTaskFinished } from './states.js';
 import * as scheduler from './taskScheduler.js';
 
@@ -85,7 +86,8 @@ export type BackendOutput =
   | { to: 'network'; address: Address; message: RpcMessage }
   | { to: 'peer'; endpoint: DriverPeer; event: PeerEvent }
   | { to: 'self'; event: SchedulerBackendEvent }
-  | { to: 'selfLater'; event: RemoveAfterDisconnect; delayMs: number; id: string };
+  | { to: 'selfLater'; event: RemoveAfterDisconnect; delayMs: number; id: string }
+  | { to: 'listenerBus'; event: SparkListenerExecutorAdded | SparkListenerExecutorRemoved };
 
 export interface BackendStep { context: SchedulerBackendContext; out: BackendOutput[] }
 
@@ -143,6 +145,23 @@ const update = (step: Step, recipe: (d: SchedulerBackendContext) => void): void 
 };
 
 /**
+ * Adds `delta` to executors' free cores: a hand-written copy of the executor map and of the
+ * changed executors. It runs on every launch and every finished task, where Immer's draft and
+ * finalize cost grew with the number of executors (the profile's largest item after the
+ * scheduler's own copies); this copies the map once per event.
+ */
+function addFreeCores(step: Step, deltas: Iterable<[string, number]>): void {
+  let executors: SchedulerBackendContext['executors'] | undefined;
+  for (const [id, delta] of deltas) {
+    const exec = step.ctx.executors[id];
+    if (!exec) continue;
+    executors ??= { ...step.ctx.executors };
+    executors[id] = { ...executors[id]!, freeCores: executors[id]!.freeCores + delta };
+  }
+  if (executors) step.ctx = { ...step.ctx, executors };
+}
+
+/**
  * Takes the scheduler's next state and turns its effects into messages: a launch takes the task's
  * cpus from the executor's free cores and sends LaunchTask (launchTasks); killTask and
  * reviveOffers are messages to this endpoint itself, as SchedulerBackend.killTask / reviveOffers
@@ -171,7 +190,7 @@ function applyScheduler(step: Step, result: scheduler.SchedulerResult): void {
         break;
     }
   }
-  if (Object.keys(taken).length > 0) update(step, (d) => { for (const [id, cpus] of Object.entries(taken)) d.executors[id]!.freeCores -= cpus; });
+  addFreeCores(step, Object.entries(taken).map(([id, cpus]) => [id, -cpus]));
 }
 
 /** makeOffers() for every active executor, or makeOffers(executorId) for one (if active). */
@@ -203,6 +222,9 @@ function removeExecutor(step: Step, executorId: string, reason: ExecutorLossReas
       if (d.removed.length > RETAINED_REMOVED_EXECUTORS) d.removed.splice(0, d.removed.length - RETAINED_REMOVED_EXECUTORS);
     });
     applyScheduler(step, scheduler.executorLost(step.ctx.scheduler, executorId, effective, step.now));
+    step.out.push({ to: 'listenerBus', event: { type: 'SparkListenerExecutorRemoved', time: step.now, executorId, reason: lossReasonMessage(effective) } });
+  } else {
+    step.out.push({ to: 'listenerBus', event: { type: 'SparkListenerExecutorRemoved', time: step.now, executorId, reason: lossReasonMessage(reason) } });
   }
   step.out.push({ to: 'peer', endpoint: ENDPOINT.HeartbeatReceiver, event: { type: 'ExecutorRemoved', executorId } });
 }
@@ -249,6 +271,7 @@ const HANDLERS: { [E in SchedulerBackendEvent['type']]: Handler<E> } = {
       d.executors[e.executorId] = { executorId: e.executorId, address: e.executorRef, host: e.hostname, totalCores: e.cores, freeCores: 0, registrationTs: step.now };
     });
     step.out.push({ to: 'peer', endpoint: ENDPOINT.HeartbeatReceiver, event: { type: 'ExecutorRegistered', executorId: e.executorId } });
+    step.out.push({ to: 'listenerBus', event: { type: 'SparkListenerExecutorAdded', time: step.now, executorId: e.executorId, executorInfo: { executorHost: e.hostname, totalCores: e.cores, resourceProfileId: DEFAULT_RESOURCE_PROFILE_ID } } });
     step.out.push({ to: 'network', address: e.executorRef, message: { type: 'RegisteredExecutor' } });
   },
   LaunchedExecutor: (step, e) => {
@@ -260,7 +283,7 @@ const HANDLERS: { [E in SchedulerBackendEvent['type']]: Handler<E> } = {
     if (!isTaskFinished(e.state) || !step.ctx.executors[e.executorId]) return;
     // Spark returns the cpus of every finished-state update from a known executor, even one the
     // TaskScheduler ignored (a duplicate): CoarseGrainedSchedulerBackend's StatusUpdate case.
-    update(step, (d) => { d.executors[e.executorId]!.freeCores += e.taskCpus; });
+    addFreeCores(step, [[e.executorId, e.taskCpus]]);
     makeOffers(step, e.executorId);
   },
   KillTask: (step, e) => {

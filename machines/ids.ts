@@ -18,6 +18,8 @@ export const ENDPOINT = {
   Executor: 'Executor',
   /** Not a Spark RPC endpoint: the user's driver program (SparkContext and its JobWaiters). */
   SparkContext: 'SparkContext',
+  /** Not a Spark RPC endpoint: the ExecutorAllocationManager, a listener on the driver's LiveListenerBus (dynamic allocation). */
+  ExecutorAllocationManager: 'ExecutorAllocationManager',
 } as const;
 export type EndpointName = (typeof ENDPOINT)[keyof typeof ENDPOINT];
 

@@ -26,7 +26,9 @@ import {
 import { ENDPOINT, siblingAddress } from './ids.js';
 import type { Address } from './protocol.js';
 import { networkOf, rpc } from './rpc.js';
+import { postToListenerBus } from './sparkListener.js';
 import { tickerPlaceholder } from './ticker.js';
+import { runningTask } from './runningTasks.js';
 
 export {
   DISCONNECT_MESSAGE, RETAINED_REMOVED_EXECUTORS, backendStep, executorIdOfAddress, executorIdsInOrder, isExecutorActive, isExecutorBusy,
@@ -59,7 +61,7 @@ export const schedulerBackendMachine = setup({
   actors: { ticker: tickerPlaceholder },
   guards: {
     knownExecutor: ({ context, event }) => 'executorId' in event && typeof event.executorId === 'string' && context.executors[event.executorId] !== undefined,
-    trackedTask: ({ context, event }) => event.type === 'StatusUpdate' && context.scheduler.tasks[event.taskId] !== undefined,
+    trackedTask: ({ context, event }) => event.type === 'StatusUpdate' && runningTask(context.scheduler.tasks, event.taskId) !== undefined,
     knownTaskExecutor: ({ context, event }) => event.type === 'KillTask' && context.executors[event.executor] !== undefined,
     executorAddress: ({ context, event }) => event.type === 'onDisconnected' && executorIdOfAddress(context, event.remoteAddress) !== undefined,
     stillPendingLossReason: ({ context, event }) => event.type === 'backend.removeAfterDisconnect' && context.pendingLossReason[event.executorId] === true,
@@ -85,6 +87,9 @@ export const schedulerBackendMachine = setup({
             break;
           case 'selfLater':
             enqueue.sendTo(self, o.event, { delay: o.delayMs, id: o.id });
+            break;
+          case 'listenerBus':
+            postToListenerBus(system, context.address, o.event, (target, event) => enqueue.sendTo(target, event));
             break;
         }
       }

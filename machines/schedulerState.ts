@@ -9,6 +9,7 @@
 import type {
   DagExecutorAdded, DagExecutorLost, DagTaskEnded, DagTaskSetFailed, DagTaskStarted, TaskDescription, TaskSet,
 } from './protocol.js';
+import { deleteRunning, indexOf, moveIndex, putRunning, type RunningIndex, type RunningTasks } from './runningTasks.js';
 
 /**
  * A running attempt: taskIdToTaskSetManager and taskIdToExecutorId of Spark, with the attempt's
@@ -41,8 +42,13 @@ export interface TaskSetManagerState {
    */
   nextUntried: number;
   readded: number[];
-  /** successful(index), one character per index: '1' once an attempt succeeded. */
-  successful: string;
+  /**
+   * successful(index), one character per index ('1' once an attempt succeeded), in chunks of
+   * SUCCESS_CHUNK indices: a success copies one chunk and the chunk list, not the whole set.
+   */
+  successful: string[];
+  /** tasksSuccessful: indices with a successful attempt (Spark keeps the same counter). */
+  tasksSuccessful: number;
   /** numFailures(index), counted failures; absent = 0. */
   numFailures: Record<number, number>;
   /**
@@ -63,8 +69,8 @@ export interface TaskSchedulerState {
   nextTaskId: number;
   /** taskSetsByStageIdAndAttempt (the pool's members), by TaskSet.id "stageId.stageAttemptId". */
   taskSets: Record<string, TaskSetManagerState>;
-  /** Running attempts by task id. */
-  tasks: Record<number, RunningTask>;
+  /** Running attempts by task id (runningTasks.ts: buckets of consecutive ids; read through its functions). */
+  tasks: RunningTasks;
   /**
    * executorIdToHost: every executor that got an offer and was not removed (the keys of
    * executorIdToRunningTaskIds; its task ids are derived from `tasks`).
@@ -96,13 +102,16 @@ export interface SchedulerResult { state: TaskSchedulerState; effects: Scheduler
 /**
  * Copy-on-write over a TaskSchedulerState. `s` always shows the current values; writes go through
  * the methods, which copy a record (and the object in it) the first time it changes. Objects
- * taken from `s` are read-only: to change one, take it from `task()` / `taskSet()`.
+ * taken from `s` are read-only: to change one, take it from `task()` / `taskSet()`. The running
+ * attempts' derived index (runningTasks.ts) moves to the new state with the first change and is
+ * kept up to date by addTask / deleteTask.
  */
 export class SchedulerWriter {
   readonly s: TaskSchedulerState;
   readonly effects: SchedulerEffect[] = [];
   private readonly owned = new Set<object>();
   private dirty = false;
+  private liveIndex: RunningIndex | undefined;
 
   constructor(private readonly base: TaskSchedulerState) {
     this.s = { ...base };
@@ -113,7 +122,12 @@ export class SchedulerWriter {
     return { state: this.dirty ? this.s : this.base, effects: this.effects };
   }
 
-  private own<K extends 'tasks' | 'taskSets' | 'executors'>(key: K): TaskSchedulerState[K] {
+  /** The running attempts' index of the current state. */
+  index(): RunningIndex {
+    return this.liveIndex ?? indexOf(this.s.tasks);
+  }
+
+  private own<K extends 'taskSets' | 'executors'>(key: K): TaskSchedulerState[K] {
     this.dirty = true;
     let record = this.s[key];
     if (!this.owned.has(record)) {
@@ -124,30 +138,39 @@ export class SchedulerWriter {
     return record;
   }
 
+  /** The running-task buckets, owned (the bucket map copied once, then changed in place). */
+  private ownTasks(): RunningTasks {
+    this.dirty = true;
+    const tasks = this.s.tasks;
+    if (this.owned.has(tasks)) return tasks;
+    const copy = tasks.slice();
+    this.liveIndex = moveIndex(tasks, copy);
+    this.s.tasks = copy;
+    this.owned.add(copy);
+    return copy;
+  }
+
   newTaskId(): number {
     this.dirty = true;
     return this.s.nextTaskId++;
   }
 
-  /** A running attempt to change. */
+  /** A running attempt to change (its task set, index and executor never change). */
   task(taskId: number): RunningTask {
-    const tasks = this.own('tasks');
-    let t = tasks[taskId]!;
-    if (!this.owned.has(t)) {
-      t = { ...t };
-      tasks[taskId] = t;
-      this.owned.add(t);
-    }
+    const tasks = this.ownTasks();
+    const t = putRunning(tasks, this.owned, taskId, undefined);
     return t;
   }
 
   addTask(taskId: number, t: RunningTask): void {
-    this.own('tasks')[taskId] = t;
+    putRunning(this.ownTasks(), this.owned, taskId, t);
     this.owned.add(t);
+    this.index().add(taskId, t);
   }
 
   deleteTask(taskId: number): void {
-    delete this.own('tasks')[taskId];
+    const t = deleteRunning(this.ownTasks(), this.owned, taskId);
+    if (t) this.index().remove(taskId, t);
   }
 
   /** A task set to change (its pending list and failure counts are copied with it). */
@@ -155,7 +178,7 @@ export class SchedulerWriter {
     const sets = this.own('taskSets');
     let tsm = sets[key]!;
     if (!this.owned.has(tsm)) {
-      tsm = { ...tsm, readded: [...tsm.readded], numFailures: { ...tsm.numFailures }, failedAttempts: { ...tsm.failedAttempts } };
+      tsm = { ...tsm, readded: [...tsm.readded], successful: [...tsm.successful], numFailures: { ...tsm.numFailures }, failedAttempts: { ...tsm.failedAttempts } };
       sets[key] = tsm;
       this.owned.add(tsm);
     }

@@ -27,8 +27,10 @@ import type { ExecutorLossReason, TaskFailedReason, TaskSet } from './protocol.j
 import { SchedulerWriter, type SchedulerResult, type TaskSchedulerState, type TaskSetManagerState, type WorkerOffer } from './schedulerState.js';
 import { isTaskFinished, type TaskState } from './states.js';
 import * as tsmOps from './taskSetManager.js';
+import { indexOf, runningTask } from './runningTasks.js';
 import { taskSetId } from './taskSetManager.js';
 
+export { runningEntries, runningTask, runningTasksOf, type RunningTasks } from './runningTasks.js';
 export type {
   DagSchedulerCall, RunningTask, SchedulerEffect, SchedulerResult, TaskSchedulerState, TaskSetManagerState, WorkerOffer,
 } from './schedulerState.js';
@@ -41,17 +43,10 @@ export { copiesRunning, exitCausedByApp, isSchedulable, isSuccessful, runningTas
 export const isExecutorAlive = (s: TaskSchedulerState, executorId: string): boolean => s.executors[executorId] !== undefined;
 
 /** executorIdToRunningTaskIds(executorId), ascending. */
-export function runningTaskIdsOn(s: TaskSchedulerState, executorId: string): number[] {
-  const out: number[] = [];
-  for (const tid in s.tasks) if (s.tasks[tid]!.executorId === executorId) out.push(Number(tid));
-  return out;
-}
+export const runningTaskIdsOn = (s: TaskSchedulerState, executorId: string): number[] => indexOf(s.tasks).idsOnExecutor(executorId);
 
 /** isExecutorBusy: some attempt runs on the executor. */
-export function isExecutorBusy(s: TaskSchedulerState, executorId: string): boolean {
-  for (const tid in s.tasks) if (s.tasks[tid]!.executorId === executorId) return true;
-  return false;
-}
+export const isExecutorBusy = (s: TaskSchedulerState, executorId: string): boolean => indexOf(s.tasks).busy(executorId);
 
 /** rootPool's task sets in FIFO order (FIFOSchedulingAlgorithm: priority, then stage id; then attempt). */
 export function sortedTaskSets(s: TaskSchedulerState): TaskSetManagerState[] {
@@ -64,7 +59,7 @@ export function sortedTaskSets(s: TaskSchedulerState): TaskSetManagerState[] {
 
 /** A new TaskSchedulerImpl (spark.task.maxFailures, spark.task.cpus). */
 export function newTaskScheduler(maxTaskFailures: number, taskCpus: number): TaskSchedulerState {
-  return { maxTaskFailures, taskCpus, nextTaskId: 0, taskSets: {}, tasks: {}, executors: {} };
+  return { maxTaskFailures, taskCpus, nextTaskId: 0, taskSets: {}, tasks: [], executors: {} };
 }
 
 function run(s: TaskSchedulerState, operation: (w: SchedulerWriter) => void): SchedulerResult {
@@ -111,7 +106,8 @@ export function resourceOffers(s: TaskSchedulerState, offers: readonly WorkerOff
     for (const tsm of sortedTaskSets(w.s)) {
       if (!tsmOps.isSchedulable(tsm)) continue;
       const key = taskSetId(tsm.taskSet);
-      const running = new Set(tsmOps.runningTaskIds(w.s, key).map((tid) => w.s.tasks[tid]!.index));
+      // copiesRunning(index) > 0, from the running attempts' index (it follows each launch).
+      const running = { has: (index: number) => w.index().idsOfIndex(key, index).length > 0 };
       // Each round launches at least one task (one pending entry fewer) or ends the loop.
       for (let launched = true; launched; ) {
         launched = false;
@@ -120,7 +116,6 @@ export function resourceOffers(s: TaskSchedulerState, offers: readonly WorkerOff
           const index = tsmOps.dequeueTask(w, key, running);
           if (index === undefined) return;
           tsmOps.prepareLaunchingTask(w, key, index, offer, now);
-          running.add(index);
           availableCpus[i]! -= w.s.taskCpus;
           launched = true;
         });
@@ -143,7 +138,7 @@ export function resourceOffers(s: TaskSchedulerState, offers: readonly WorkerOff
  *   the executor, as Spark's did.
  */
 export function statusUpdate(s: TaskSchedulerState, taskId: number, state: TaskState, reason: TaskFailedReason | undefined, now: number): SchedulerResult {
-  const t = s.tasks[taskId];
+  const t = runningTask(s.tasks, taskId);
   if (!t || s.taskSets[t.taskSetKey] === undefined || (!isTaskFinished(state) && state !== 'RUNNING')) return unchanged(s);
   return run(s, (w) => {
     if (state === 'RUNNING') {
@@ -204,7 +199,7 @@ export function killAllTaskAttempts(s: TaskSchedulerState, stageId: number, inte
   return run(s, (w) => {
     for (const key of keys) {
       for (const taskId of tsmOps.runningTaskIds(w.s, key)) {
-        w.effects.push({ kind: 'killTask', taskId, executorId: w.s.tasks[taskId]!.executorId, interruptThread, reason: `Stage cancelled: ${reason}` });
+        w.effects.push({ kind: 'killTask', taskId, executorId: runningTask(w.s.tasks, taskId)!.executorId, interruptThread, reason: `Stage cancelled: ${reason}` });
       }
       tsmOps.suspend(w, key);
     }

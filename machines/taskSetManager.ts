@@ -19,6 +19,10 @@ import {
   type ExecutorLossReason, type TaskEndReason, type TaskFailedReason, type TaskInfo, type TaskSet,
 } from './protocol.js';
 import type { RunningTask, SchedulerWriter, TaskSchedulerState, TaskSetManagerState, WorkerOffer } from './schedulerState.js';
+import { indexOf, runningTask } from './runningTasks.js';
+
+/** Indices per chunk of TaskSetManagerState.successful. */
+export const SUCCESS_CHUNK = 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Derived views
@@ -28,28 +32,17 @@ export const taskSetId = (t: Pick<TaskSet, 'stageId' | 'stageAttemptId'>): strin
 
 export const numTasks = (tsm: TaskSetManagerState): number => tsm.taskSet.tasks.length;
 
-export const isSuccessful = (tsm: TaskSetManagerState, index: number): boolean => tsm.successful.charCodeAt(index) === 0x31;
+export const isSuccessful = (tsm: TaskSetManagerState, index: number): boolean =>
+  tsm.successful[Math.floor(index / SUCCESS_CHUNK)]?.charCodeAt(index % SUCCESS_CHUNK) === 0x31;
 
 /** tasksSuccessful: indices with a successful attempt. */
-export function tasksSuccessful(tsm: TaskSetManagerState): number {
-  let n = 0;
-  for (let i = tsm.successful.indexOf('1'); i >= 0; i = tsm.successful.indexOf('1', i + 1)) n++;
-  return n;
-}
+export const tasksSuccessful = (tsm: TaskSetManagerState): number => tsm.tasksSuccessful;
 
 /** runningTasksSet, ascending task ids. */
-export function runningTaskIds(s: TaskSchedulerState, key: string): number[] {
-  const out: number[] = [];
-  for (const tid in s.tasks) if (s.tasks[tid]!.taskSetKey === key) out.push(Number(tid));
-  return out;
-}
+export const runningTaskIds = (s: TaskSchedulerState, key: string): number[] => indexOf(s.tasks).idsOfSet(key);
 
 /** copiesRunning(index). */
-export function copiesRunning(s: TaskSchedulerState, key: string, index: number): number {
-  let n = 0;
-  for (const tid in s.tasks) if (s.tasks[tid]!.taskSetKey === key && s.tasks[tid]!.index === index) n++;
-  return n;
-}
+export const copiesRunning = (s: TaskSchedulerState, key: string, index: number): number => indexOf(s.tasks).idsOfIndex(key, index).length;
 
 /** isSchedulable: not a zombie, and something pending (possibly only entries that will be dropped). */
 export const isSchedulable = (tsm: TaskSetManagerState): boolean => !tsm.isZombie && (tsm.readded.length > 0 || tsm.nextUntried < numTasks(tsm));
@@ -87,7 +80,9 @@ export function exitCausedByApp(reason: ExecutorLossReason, launching: boolean):
 // Operations
 
 export function newTaskSetManager(taskSet: TaskSet): TaskSetManagerState {
-  return { taskSet, nextUntried: 0, readded: [], successful: '0'.repeat(taskSet.tasks.length), numFailures: {}, failedAttempts: {}, isZombie: false };
+  const n = taskSet.tasks.length;
+  const successful = Array.from({ length: Math.ceil(n / SUCCESS_CHUNK) }, (_, i) => '0'.repeat(Math.min(SUCCESS_CHUNK, n - i * SUCCESS_CHUNK)));
+  return { taskSet, nextUntried: 0, readded: [], successful, tasksSuccessful: 0, numFailures: {}, failedAttempts: {}, isZombie: false };
 }
 
 /** addPendingTask: "A zombie TaskSetManager may reach here while handling failed task": then nothing. */
@@ -102,7 +97,7 @@ function addPendingTask(w: SchedulerWriter, key: string, index: number): void {
  * dropped; returns the first that has neither. `running` holds the indices of this set's running
  * attempts (copiesRunning > 0).
  */
-export function dequeueTask(w: SchedulerWriter, key: string, running: ReadonlySet<number>): number | undefined {
+export function dequeueTask(w: SchedulerWriter, key: string, running: { has(index: number): boolean }): number | undefined {
   const tsm = w.taskSet(key);
   while (tsm.readded.length > 0) {
     const index = tsm.readded.pop()!;
@@ -141,7 +136,7 @@ export function prepareLaunchingTask(w: SchedulerWriter, key: string, index: num
 /** maybeFinishTaskSet: a zombie with no running attempt leaves the pool (sched.taskSetFinished). */
 function maybeFinishTaskSet(w: SchedulerWriter, key: string): void {
   const tsm = w.s.taskSets[key];
-  if (tsm?.isZombie && runningTaskIds(w.s, key).length === 0) w.deleteTaskSet(key);
+  if (tsm?.isZombie && w.index().countOfSet(key) === 0) w.deleteTaskSet(key);
 }
 
 /** abort(message): dagScheduler.taskSetFailed, zombie, maybeFinishTaskSet. */
@@ -171,7 +166,7 @@ function taskEnded(w: SchedulerWriter, tsm: TaskSetManagerState, taskId: number,
  * DAGScheduler hears of the success; maybeFinishTaskSet.
  */
 export function handleSuccessfulTask(w: SchedulerWriter, taskId: number, now: number): void {
-  const t = w.s.tasks[taskId];
+  const t = runningTask(w.s.tasks, taskId);
   if (!t) return;
   const key = t.taskSetKey;
   if (!w.s.taskSets[key]) {
@@ -183,17 +178,19 @@ export function handleSuccessfulTask(w: SchedulerWriter, taskId: number, now: nu
     return;
   }
   w.deleteTask(taskId);
-  for (const other of runningTaskIds(w.s, key)) {
-    if (w.s.tasks[other]!.index !== t.index) continue;
+  for (const other of w.index().idsOfIndex(key, t.index)) {
     const attempt = w.task(other);
     attempt.killedByOtherAttempt = true;
     w.effects.push({ kind: 'killTask', taskId: other, executorId: attempt.executorId, interruptThread: true, reason: 'another attempt succeeded' });
   }
   const tsm = w.taskSet(key);
   if (!isSuccessful(tsm, t.index)) {
-    tsm.successful = `${tsm.successful.slice(0, t.index)}1${tsm.successful.slice(t.index + 1)}`;
+    const chunk = Math.floor(t.index / SUCCESS_CHUNK);
+    const at = t.index % SUCCESS_CHUNK;
+    tsm.successful[chunk] = `${tsm.successful[chunk]!.slice(0, at)}1${tsm.successful[chunk]!.slice(at + 1)}`;
+    tsm.tasksSuccessful++;
     delete tsm.numFailures[t.index];
-    if (tasksSuccessful(tsm) === numTasks(tsm)) tsm.isZombie = true;
+    if (tsm.tasksSuccessful === numTasks(tsm)) tsm.isZombie = true;
   }
   taskEnded(w, tsm, taskId, t, { kind: 'Success' }, now);
   maybeFinishTaskSet(w, key);
@@ -212,7 +209,7 @@ const OUTPUT_FILE_EXISTS = 'org.apache.spark.TaskOutputFileAlreadyExistException
  * maybeFinishTaskSet.
  */
 export function handleFailedTask(w: SchedulerWriter, taskId: number, reason: TaskFailedReason, now: number): void {
-  const t = w.s.tasks[taskId];
+  const t = runningTask(w.s.tasks, taskId);
   if (!t) return;
   w.deleteTask(taskId);
   const key = t.taskSetKey;
@@ -249,7 +246,7 @@ export function handleFailedTask(w: SchedulerWriter, taskId: number, reason: Tas
  */
 export function executorLost(w: SchedulerWriter, key: string, executorId: string, reason: ExecutorLossReason, now: number): void {
   for (const taskId of runningTaskIds(w.s, key)) {
-    const t = w.s.tasks[taskId];
+    const t = runningTask(w.s.tasks, taskId);
     if (!t || t.executorId !== executorId) continue;
     handleFailedTask(w, taskId, { kind: 'ExecutorLostFailure', execId: executorId, exitCausedByApp: exitCausedByApp(reason, t.launching), reason: lossReasonMessage(reason) }, now);
   }

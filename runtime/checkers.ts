@@ -5,6 +5,7 @@
  */
 import { num } from '../machines/conf.js';
 import { ENDPOINT } from '../machines/ids.js';
+import { runningEntries } from '../machines/runningTasks.js';
 import type { MasterContext } from '../machines/master.js';
 import type { WorkerContext } from '../machines/worker.js';
 import type { SchedulerBackendContext } from '../machines/schedulerBackend.js';
@@ -89,13 +90,13 @@ export const CHECKERS: readonly Checker[] = [
   },
   {
     name: 'no-task-on-removed-executor',
-    check: (c) => backends(c).flatMap(({ app, ctx }) => Object.entries(ctx.scheduler.tasks)
+    check: (c) => backends(c).flatMap(({ app, ctx }) => runningEntries(ctx.scheduler.tasks)
       .filter(([, t]) => ctx.executors[t.executorId] === undefined)
       .map(([tid, t]) => `${app.name}: task ${tid} runs on executor ${t.executorId}, which the driver removed`)),
   },
   {
     name: 'finished-task-set-has-no-running-attempts',
-    check: (c) => backends(c).flatMap(({ app, ctx }) => Object.entries(ctx.scheduler.tasks)
+    check: (c) => backends(c).flatMap(({ app, ctx }) => runningEntries(ctx.scheduler.tasks)
       .filter(([, t]) => ctx.scheduler.taskSets[t.taskSetKey] === undefined)
       .map(([tid, t]) => `${app.name}: task ${tid} still runs for task set ${t.taskSetKey}, which has finished`)),
   },

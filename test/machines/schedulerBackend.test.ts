@@ -80,7 +80,7 @@ describe('DriverEndpoint: registration and offers', () => {
     expect(ended(h)).toEqual([[0, { kind: 'Success' }]]);
     update(h, '1', 0, 'FINISHED');
     expect(ended(h)).toHaveLength(1);
-    expect(h.ctx().scheduler.taskSets['0.0']!.successful).toBe('100');
+    expect(h.ctx().scheduler.taskSets['0.0']!.successful.join('')).toBe('100');
   });
 
   it('ignores a finished update from an unknown executor (no cores returned, no offer)', () => {

@@ -44,7 +44,7 @@ describe('TaskSchedulerImpl.submitTasks and resourceOffers', () => {
     expect(s.state.taskSets['3.1']!.isZombie).toBe(false);
     // Only the active attempt launches.
     expect(launched(s.offer([offer('1', 4)])).map(([, , index]) => index)).toEqual([0, 1]);
-    expect(Object.values(s.state.tasks).every((t) => t.taskSetKey === '3.1')).toBe(true);
+    expect(ts.runningEntries(s.state.tasks).every(([, t]) => t.taskSetKey === '3.1')).toBe(true);
     // The same stage attempt again is ignored.
     const before = s.state;
     expect(s.submit(taskSet(2, 3, { stageAttemptId: 1 }))).toEqual([]);
@@ -58,7 +58,7 @@ describe('TaskSchedulerImpl.submitTasks and resourceOffers', () => {
     expect(s.kinds(fx)).toEqual(['dagScheduler.executorAdded', 'dagScheduler.taskStarted', 'launchTask']);
     expect(fx[2]).toEqual({ kind: 'launchTask', task: { taskId: 0, attemptNumber: 0, executorId: '1', name: 'task 0.0 in stage 0.0 (TID 0)', index: 0, partitionId: 0, jobId: 0, stageId: 0, stageAttemptId: 0, cpus: 1 } });
     expect(dag(fx, 'dagScheduler.taskStarted')[0]!.taskInfo).toEqual({ taskId: 0, index: 0, attemptNumber: 0, partitionId: 0, launchTime: 500, executorId: '1', host: '10.0.0.1', speculative: false });
-    expect(s.state.tasks[0]!.launching).toBe(true);
+    expect(ts.runningTask(s.state.tasks, 0)!.launching).toBe(true);
     expect(s.kinds(s.offer([offer('1', 0), offer('2', 0)]))).toEqual(['dagScheduler.executorAdded']);
     expect(ts.isExecutorAlive(s.state, '2')).toBe(true);
   });
@@ -78,7 +78,7 @@ describe('TaskSchedulerImpl.submitTasks and resourceOffers', () => {
     s.submit(taskSet(1, 7, { jobId: 0, priority: 0 }));
     s.submit(taskSet(1, 6, { jobId: 0, priority: 0 }));
     expect(launched(s.offer([offer('1', 3)])).map(([tid]) => tid)).toEqual([0, 1, 2]);
-    expect([0, 1, 2].map((tid) => s.state.tasks[tid]!.taskSetKey)).toEqual(['6.0', '7.0', '5.0']);
+    expect([0, 1, 2].map((tid) => ts.runningTask(s.state.tasks, tid)!.taskSetKey)).toEqual(['6.0', '7.0', '5.0']);
   });
 });
 
@@ -88,7 +88,7 @@ describe('TaskSchedulerImpl.statusUpdate', () => {
     s.submit(taskSet(1));
     s.offer([offer('1', 1)]);
     s.update(0, 'RUNNING');
-    expect(s.state.tasks[0]!.launching).toBe(false);
+    expect(ts.runningTask(s.state.tasks, 0)!.launching).toBe(false);
     const before = s.state;
     expect(s.update(0, 'LAUNCHING')).toEqual([]);
     expect(s.update(42, 'FINISHED')).toEqual([]);
@@ -101,11 +101,12 @@ describe('TaskSchedulerImpl.statusUpdate', () => {
     s.offer([offer('1', 2)]);
     const fx = s.update(0, 'FINISHED', undefined, 900);
     expect(dag(fx, 'dagScheduler.taskEnded').map((e) => [e.taskInfo.taskId, e.reason.kind, e.finishTime])).toEqual([[0, 'Success', 900]]);
-    expect(s.state.taskSets['0.0']!.successful).toBe('10');
+    expect(s.state.taskSets['0.0']!.successful.join('')).toBe('10');
+    expect(ts.tasksSuccessful(s.state.taskSets['0.0']!)).toBe(1);
     expect(s.update(0, 'FINISHED')).toEqual([]);
     s.update(1, 'FINISHED');
     expect(s.state.taskSets).toEqual({});
-    expect(s.state.tasks).toEqual({});
+    expect(ts.runningEntries(s.state.tasks)).toEqual([]);
   });
 
   it('FAILED re-adds the index, which runs next as attempt 1, and revives offers; no reason means UnknownReason', () => {
@@ -165,7 +166,7 @@ describe('TaskSchedulerImpl.statusUpdate', () => {
     s.submit(taskSet(2));
     s.offer([offer('1', 1), offer('2', 1)]);
     const state = structuredClone(s.state);
-    state.tasks[1] = { ...state.tasks[1]!, index: 0, attemptNumber: 1 };
+    state.tasks = ts.runningTasksOf(ts.runningEntries(state.tasks).map(([tid, t]) => [tid, tid === 1 ? { ...t, index: 0, attemptNumber: 1 } : t]));
     state.taskSets['0.0']!.numFailures = { 0: 1 };
     state.taskSets['0.0']!.failedAttempts = { 0: 1 };
     state.taskSets['0.0']!.readded = [1];
@@ -173,7 +174,7 @@ describe('TaskSchedulerImpl.statusUpdate', () => {
     const fx = s.update(0, 'FINISHED');
     expect(fx.filter((e) => e.kind === 'killTask')).toEqual([{ kind: 'killTask', taskId: 1, executorId: '2', interruptThread: true, reason: 'another attempt succeeded' }]);
     expect(s.state.taskSets['0.0']!.numFailures).toEqual({});
-    expect(s.state.tasks[1]!.killedByOtherAttempt).toBe(true);
+    expect(ts.runningTask(s.state.tasks, 1)!.killedByOtherAttempt).toBe(true);
     // Without the reset this second counted failure would reach spark.task.maxFailures = 2.
     const again = structuredClone(s.state);
     s.update(1, 'FAILED', boom);
@@ -218,7 +219,7 @@ describe('TaskSchedulerImpl.executorLost', () => {
     const { s, fx } = running({ kind: 'ExecutorKilled' });
     expect(s.kinds(fx)).toEqual(['dagScheduler.taskEnded', 'dagScheduler.taskEnded', 'dagScheduler.executorLost', 'reviveOffers']);
     expect(dag(fx, 'dagScheduler.taskEnded')[0]!.reason).toEqual({ kind: 'ExecutorLostFailure', execId: '1', exitCausedByApp: false, reason: 'Executor killed by driver.' });
-    expect(s.state.tasks).toEqual({});
+    expect(ts.runningEntries(s.state.tasks)).toEqual([]);
     expect(s.state.taskSets['0.0']!.readded).toEqual([0, 1]);
   });
 

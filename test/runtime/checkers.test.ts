@@ -6,6 +6,7 @@ import { parseScenario } from '../../runtime/scenario.js';
 import type { MasterContext } from '../../machines/master.js';
 import type { WorkerContext } from '../../machines/worker.js';
 import type { SchedulerBackendContext } from '../../machines/schedulerBackend.js';
+import { runningEntries, runningTasksOf } from '../../machines/runningTasks.js';
 import type { HeartbeatReceiverContext } from '../../machines/heartbeatReceiver.js';
 
 function runningCluster() {
@@ -52,7 +53,8 @@ describe('invariant checkers', () => {
   it('catch an attempt still running for a task set that has finished', () => {
     const c = runningCluster();
     const backend = c.driverEndpoint(0, 'CoarseGrainedScheduler')!.getSnapshot().context as SchedulerBackendContext;
-    backend.scheduler.tasks[99_999] = { taskSetKey: '99.0', index: 0, executorId: '0', host: 'h', attemptNumber: 0, launchTime: 0, launching: false, killedByOtherAttempt: false };
+    const stray = { taskSetKey: '99.0', index: 0, executorId: '0', host: 'h', attemptNumber: 0, launchTime: 0, launching: false, killedByOtherAttempt: false };
+    backend.scheduler.tasks = runningTasksOf([...runningEntries(backend.scheduler.tasks), [99_999, stray]]);
     expect(names(violations(c))).toEqual(['finished-task-set-has-no-running-attempts']);
   });
 
