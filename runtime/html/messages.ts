@@ -3,6 +3,7 @@
  * its endpoints as indices into one list (in order of first appearance), and a label made of
  * Spark's message name and fields (the text timeline's), escaped for Mermaid.
  */
+import type { TaskDescription } from '../../machines/protocol.js';
 import { ROUTINE_MESSAGES, describe } from '../timeline.js';
 import type { TraceEntry } from '../trace.js';
 import type { HtmlMessage } from './types.js';
@@ -28,6 +29,10 @@ export function mermaidText(text: string): string {
   });
 }
 
+function launchedAttempt(d: TaskDescription) {
+  return { taskId: d.taskId, attemptNumber: d.attemptNumber, executorId: d.executorId, stageId: d.stageId, stageAttemptId: d.stageAttemptId, index: d.index };
+}
+
 export interface MessageData { endpoints: string[]; messages: HtmlMessage[]; omitted: number }
 
 /** The first `limit` messages of the trace (a bound on the page's size), with their endpoints. */
@@ -50,8 +55,9 @@ export function messageData(entries: readonly TraceEntry[], limit: number): Mess
       omitted++;
       continue;
     }
-    // LaunchTask's fields are its TaskDescription (Spark serializes it into `data`): shown as the task's fields.
-    const body = e.message.type === 'LaunchTask' ? e.message.data : e.message;
+    // LaunchTask's fields are its TaskDescription (Spark serializes it into `data`): shown by the
+    // fields that name the attempt (its `name` says the same again).
+    const body = e.message.type === 'LaunchTask' ? launchedAttempt(e.message.data) : e.message;
     const fields = describe(body as unknown as Record<string, unknown>);
     const fate = e.outcome === 'delivered' ? '' : ` [${e.outcome}${e.detail ? `: ${e.detail}` : ''}]`;
     const text = `${e.type}${fields ? ` ${fields}` : ''}${fate}`;

@@ -33,6 +33,8 @@
   }
   /** @param {string} s */
   const esc = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  /** A tooltip: escaped text, its line breaks kept. @param {string} s */
+  const tip = (s) => esc(s).replace(/\n/g, '<br>');
   /** @param {number} ms */
   const secs = (ms) => `${(ms / 1000).toFixed(3)} s`;
   /** Simulated ms to the time axis's dates (the scenario's start plus the offset, shown in UTC). @param {number} ms */
@@ -68,7 +70,7 @@
   data.applications.forEach((a) => groups.push({ id: `jobs-${a.index}`, content: esc(`${a.name}: jobs`), order: 1 + a.index * 10_000 }));
   for (const j of data.jobs) {
     if (j.submittedAtMs === null) continue;
-    const title = esc(`job ${j.id} ${j.result}: ${j.tasks} tasks, ${j.attempts} attempts, ${j.failedAttempts} failed${j.failureReason ? `\n${j.failureReason}` : ''}`);
+    const title = tip(`job ${j.id} ${j.result}: ${j.tasks} tasks, ${j.attempts} attempts, ${j.failedAttempts} failed${j.failureReason ? `\n${j.failureReason}` : ''}`);
     items.push({ id: `job-${j.app}-${j.id}`, group: `jobs-${j.app}`, start: at(j.submittedAtMs), end: at(j.completedAtMs ?? endMs), content: `job ${j.id}`, className: `job job-${j.result}`, title });
   }
   data.executors.forEach((e, i) => {
@@ -91,7 +93,7 @@
   const taskItems = data.tasks.map((t) => ({
     id: `task-${t.app}-${t.taskId}`, group: t.executor, start: at(t.launchMs), end: at(Math.max(t.finishMs ?? endMs, t.launchMs)),
     content: '', className: `task outcome-${t.outcome}`,
-    title: esc(`task ${t.taskId} (stage ${t.stageId}.${t.stageAttemptId}, partition ${t.index}, attempt ${t.attempt}): ${t.reason || 'running'}${t.detail ? `\n${t.detail}` : ''}\n${secs(t.launchMs)} – ${t.finishMs === null ? 'end of run' : secs(t.finishMs)}`),
+    title: tip(`task ${t.taskId} (stage ${t.stageId}.${t.stageAttemptId}, index ${t.index}, attempt ${t.attempt}): ${t.reason || 'running'}${t.detail ? `\n${t.detail}` : ''}\n${secs(t.launchMs)} – ${t.finishMs === null ? 'end of run' : secs(t.finishMs)}`),
   }));
   const taskTimeline = new vis.Timeline(byId('tasks'), taskItems, taskGroups, { ...common, stack: true, groupOrder: 'order', margin: { item: { horizontal: 0, vertical: 2 } } });
 

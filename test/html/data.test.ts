@@ -102,7 +102,7 @@ describe('HTML report data: messages', () => {
     });
     expect(data.messages.some((m) => m.outcome === 'dead-letter' && m.label.includes('[dead-letter: process gone]'))).toBe(true);
     // LaunchTask carries its TaskDescription: the label shows the task's fields.
-    expect(data.messages.find((m) => m.type === 'LaunchTask')!.label).toMatch(/^LaunchTask taskId=0 attemptNumber=0 executorId=\d+ /);
+    expect(data.messages.find((m) => m.type === 'LaunchTask')!.label).toMatch(/^LaunchTask taskId=0 attemptNumber=0 executorId=\d+ stageId=0 stageAttemptId=0 index=\d+$/);
   });
 
   it('escapes what Mermaid would read as syntax', () => {
