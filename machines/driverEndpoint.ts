@@ -21,7 +21,7 @@ import { ENDPOINT, processOf } from './ids.js';
 import {
   lossReasonMessage,
   type Address, type AppClientConnected, type AppClientDead, type AppClientDisconnected, type AppClientExecutorAdded, type AppClientExecutorRemoved,
-  type AppClientWorkerRemoved, type BackendKillExecutors, type BackendStop, type CancelTasks, type ExecutorLossReason, type ExecutorRegistered, type ExecutorRemoved,
+  type AppClientWorkerRemoved, type BackendKillExecutors, type BackendRequestTotalExecutors, type BackendStop, type CancelTasks, type ExecutorLossReason, type ExecutorRegistered, type ExecutorRemoved,
   type KillExecutors, type KillTask, type LaunchedExecutor, type OnDisconnected, type RegisterExecutor, type RemoveAfterDisconnect, type RemoveExecutor, type RequestExecutors,
   type ReviveOffers, type RpcMessage, type SparkContextStop, type StatusUpdate, type SubmitTasks,
 } from './protocol.js';
@@ -72,14 +72,17 @@ export interface SchedulerBackendContext {
 
 export type SchedulerBackendEvent =
   | ReviveOffers | RegisterExecutor | LaunchedExecutor | StatusUpdate | RemoveExecutor | KillTask | OnDisconnected | RemoveAfterDisconnect
-  | BackendKillExecutors | BackendStop | SubmitTasks | CancelTasks
+  | BackendKillExecutors | BackendRequestTotalExecutors | BackendStop | SubmitTasks | CancelTasks
   | AppClientConnected | AppClientDisconnected | AppClientDead | AppClientExecutorAdded | AppClientExecutorRemoved | AppClientWorkerRemoved;
 
 /** The driver-process endpoints the backend calls directly. */
 export type DriverPeer = typeof ENDPOINT.AppClient | typeof ENDPOINT.HeartbeatReceiver | typeof ENDPOINT.DAGScheduler | typeof ENDPOINT.SparkContext;
 
 /** Calls of the driver's other components: HeartbeatReceiver, AppClient, SparkContext, DAGScheduler. */
-export type PeerEvent = ExecutorRegistered | ExecutorRemoved | RequestExecutors | KillExecutors | SparkContextStop | scheduler.DagSchedulerCall;
+export type PeerEvent = ExecutorRegistered | ExecutorRemoved | RequestExecutors | KillExecutors | SparkContextStop | SchedulerBackendStarted | scheduler.DagSchedulerCall;
+
+/** StandaloneSchedulerBackend.start() returns once the application is registered: SparkContext goes on (and starts the allocation manager). */
+export interface SchedulerBackendStarted { type: 'sparkContext.schedulerBackendStarted' }
 
 /** What a step makes the endpoint send: through the network, to a sibling endpoint, or to itself (now or later). */
 export type BackendOutput =
@@ -252,10 +255,27 @@ function killExecutors(step: Step, e: BackendKillExecutors): void {
     d.requestedTotal = total;
   });
   const appId = step.ctx.appId ?? '';
-  if (e.adjustTargetNumExecutors) {
-    step.out.push({ to: 'peer', endpoint: ENDPOINT.AppClient, event: { type: 'RequestExecutors', appId, resourceProfileToTotalExecs: { 0: step.ctx.requestedTotal ?? 0 } } });
-  }
-  step.out.push({ to: 'peer', endpoint: ENDPOINT.AppClient, event: { type: 'KillExecutors', appId, executorIds: toKill } });
+  if (e.adjustTargetNumExecutors) clusterManagerClient(step, { type: 'RequestExecutors', appId, resourceProfileToTotalExecs: { 0: step.ctx.requestedTotal ?? 0 } });
+  clusterManagerClient(step, { type: 'KillExecutors', appId, executorIds: toKill });
+}
+
+/**
+ * requestTotalExecutors (3.6): the whole target map is replaced and sent to the cluster manager
+ * (doRequestTotalExecutors). The request-time queue and locality hints are not modelled.
+ */
+function requestTotalExecutors(step: Step, e: BackendRequestTotalExecutors): void {
+  const total = e.resourceProfileIdToNumExecutors[0] ?? 0;
+  update(step, (d) => { d.requestedTotal = total; });
+  clusterManagerClient(step, { type: 'RequestExecutors', appId: step.ctx.appId ?? '', resourceProfileToTotalExecs: { ...e.resourceProfileIdToNumExecutors } });
+}
+
+/**
+ * doRequestTotalExecutors / doKillExecutors: the one place that sends a request or kill to the
+ * cluster manager. Standalone (StandaloneSchedulerBackend): through the StandaloneAppClient, which
+ * asks the Master (RequestExecutors, KillExecutors). Another cluster manager adds its case here.
+ */
+function clusterManagerClient(step: Step, message: RequestExecutors | KillExecutors): void {
+  step.out.push({ to: 'peer', endpoint: ENDPOINT.AppClient, event: message });
 }
 
 type Handler<E extends SchedulerBackendEvent['type']> = (step: Step, event: Extract<SchedulerBackendEvent, { type: E }>) => void;
@@ -307,12 +327,17 @@ const HANDLERS: { [E in SchedulerBackendEvent['type']]: Handler<E> } = {
     step.out.push({ to: 'self', event: { type: 'RemoveExecutor', executorId: e.executorId, reason: { kind: 'ExecutorProcessLost', message: DISCONNECT_MESSAGE, causedByApp: true } } });
   },
   'backend.killExecutors': killExecutors,
+  'backend.requestTotalExecutors': requestTotalExecutors,
   // The machine handles backend.stop itself (StopExecutors, StopAppClient, then stopped).
   'backend.stop': () => undefined,
   'taskScheduler.submitTasks': (step, e) => applyScheduler(step, scheduler.submitTasks(step.ctx.scheduler, e.taskSet)),
   // DAGScheduler.cancelRunningIndependentStages: interruptThread = spark.job.interruptOnCancel, false by default.
   'taskScheduler.cancelTasks': (step, e) => applyScheduler(step, scheduler.killAllTaskAttempts(step.ctx.scheduler, e.stageId, false, e.reason)),
-  'appClient.connected': (step, e) => update(step, (d) => { d.appId = e.appId; }),
+  'appClient.connected': (step, e) => {
+    const first = step.ctx.appId === undefined;
+    update(step, (d) => { d.appId = e.appId; });
+    if (first) step.out.push({ to: 'peer', endpoint: ENDPOINT.SparkContext, event: { type: 'sparkContext.schedulerBackendStarted' } });
+  },
   'appClient.disconnected': () => undefined,
   'appClient.dead': (step, e) => {
     applyScheduler(step, scheduler.error(step.ctx.scheduler, e.reason));

@@ -48,7 +48,7 @@ export const REVIVE_OFFERS_TIMER = 'ReviveOffers';
 /** Every event type, for the stopped state's explicit "ignored" transitions. */
 const EVENT_TYPES: ReadonlyArray<SchedulerBackendEvent['type']> = [
   'ReviveOffers', 'RegisterExecutor', 'LaunchedExecutor', 'StatusUpdate', 'RemoveExecutor', 'KillTask', 'onDisconnected', 'backend.removeAfterDisconnect',
-  'backend.killExecutors', 'backend.stop', 'taskScheduler.submitTasks', 'taskScheduler.cancelTasks',
+  'backend.killExecutors', 'backend.requestTotalExecutors', 'backend.stop', 'taskScheduler.submitTasks', 'taskScheduler.cancelTasks',
   'appClient.connected', 'appClient.disconnected', 'appClient.dead', 'appClient.executorAdded', 'appClient.executorRemoved', 'appClient.workerRemoved',
 ];
 
@@ -152,6 +152,7 @@ export const schedulerBackendMachine = setup({
           { guard: 'stillPendingLossReason', actions: 'handle', description: 'Still pending a loss reason: RemoveExecutor(id, ExecutorProcessLost("Remote RPC client disassociated. ...")) to itself.' },
           { description: 'The Master\'s report (or another removal) came first: nothing.' },
         ],
+        'backend.requestTotalExecutors': { actions: 'handle', description: 'requestTotalExecutors (dynamic allocation): replace the target and send it to the cluster manager (standalone: RequestExecutors through the AppClient).' },
         'backend.killExecutors': { actions: 'handle', description: 'killExecutors: skip unknown, already pending and (without force) busy executors; mark pending to remove (!countFailures); adjust the target (RequestExecutors); KillExecutors through the AppClient.' },
         'taskScheduler.submitTasks': { actions: 'handle', description: 'TaskSchedulerImpl.submitTasks: a TaskSetManager; older attempts of the stage become zombies; reviveOffers.' },
         'taskScheduler.cancelTasks': { actions: 'handle', description: 'TaskSchedulerImpl.killAllTaskAttempts: KillTask for every running attempt of the stage ("Stage cancelled: <reason>"), and the stage\'s task sets are suspended.' },

@@ -6,7 +6,7 @@
  */
 import { executorProcess } from '../../machines/ids.js';
 import type { ApplicationEventLog } from '../eventLog/listenerBus.js';
-import type { ApplicationReport, Report } from '../report.js';
+import type { Report } from '../report.js';
 import type { TraceEntry, TraceFault } from '../trace.js';
 import { completeLifecycle, faultsHitting, lifecycleSteps, stateSpans } from './lifecycle.js';
 import { executorKey, listenerData, type ListenerData } from './listener.js';
@@ -26,9 +26,6 @@ export interface HtmlReportInput {
 /** Bounds on what one page holds; beyond them the first ones are kept and the rest counted as omitted. */
 export interface HtmlLimits { tasks: number; messages: number }
 export const HTML_LIMITS: HtmlLimits = { tasks: 20_000, messages: 20_000 };
-
-/** The dynamic-allocation target points of an application, when its report has them (`executorTargets`). */
-type WithTargets = ApplicationReport & { executorTargets?: Array<{ atMs: number; target: number }> };
 
 /**
  * How many executors the driver had registered over time: from its registration
@@ -75,8 +72,9 @@ export function htmlReportData(input: HtmlReportInput, limits: HtmlLimits = HTML
     return { app: index, ...j, submittedAtMs: times?.submittedAtMs ?? null, completedAtMs: times?.completedAtMs ?? null };
   }));
   const targets: HtmlTargets[] = report.applications.flatMap((app, index) => {
-    const points = (app as WithTargets).executorTargets;
-    return points ? [{ app: index, points: points.map((p) => ({ atMs: p.atMs, target: p.target })), registered: registeredOverTime(executors.filter((e) => e.app === index)) }] : [];
+    // Empty without dynamic allocation: no chart then.
+    const points = app.executorTargets;
+    return points.length > 0 ? [{ app: index, points: points.map((p) => ({ atMs: p.atMs, target: p.target })), registered: registeredOverTime(executors.filter((e) => e.app === index)) }] : [];
   });
   const { endpoints, messages, omitted } = messageData(trace, limits.messages);
 

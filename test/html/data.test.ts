@@ -118,7 +118,8 @@ describe('HTML report data: messages', () => {
 });
 
 describe('HTML report data: dynamic allocation target', () => {
-  it('is absent when the report has no executorTargets', () => {
+  it('is absent without dynamic allocation (executorTargets empty)', () => {
+    expect(app().executorTargets).toEqual([]);
     expect(data.targets).toEqual([]);
   });
 
