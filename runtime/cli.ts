@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The command line: `spark-statecharts run [FILE] [--seed N] [--json] [--until T] [--verbose] [--no-check] [--event-log DIR]`,
+ * The command line: `spark-statecharts run [FILE] [--seed N] [--json] [--until T] [--verbose] [--no-check] [--event-log DIR] [--html FILE]`,
  * `spark-statecharts sweep [--seeds 1..1000] [--mode safety|liveness|both] [--jobs N] [--check-determinism] [--dynamic-allocation] [--out DIR]`
  * `spark-statecharts eventlog check PATH... [--allow-incomplete]` and
  * `spark-statecharts diagram [MACHINE] [--format mermaid|svg|dot] [--out FILE] [--list] [--coverage FILE]`.
@@ -27,6 +27,7 @@ import { shrinkFailure, type SeedResult } from './sweep.js';
 import { ListenerBusRecorder } from './eventLog/listenerBus.js';
 import { writeEventLogs } from './eventLog/write.js';
 import { eventLogCheck } from './eventLog/check.js';
+import { writeHtmlReport } from './html/index.js';
 import { DIAGRAM_FORMATS, diagramCommand, type DiagramFormat, type DiagramOptions } from './diagram/command.js';
 import { writeCoverageFile } from './diagram/coverageFile.js';
 import { parseSpeed } from './pacing.js';
@@ -61,7 +62,7 @@ function parseUntil(value: string): number {
   }
 }
 
-interface RunOptions { seed?: number; json?: boolean; until?: number; verbose?: boolean; check: boolean; coverage?: boolean; coverageFile?: string; eventLog?: string; speed?: number; step?: boolean; inspect?: InspectTarget | true }
+interface RunOptions { seed?: number; json?: boolean; until?: number; verbose?: boolean; check: boolean; coverage?: boolean; coverageFile?: string; eventLog?: string; html?: string; speed?: number; step?: boolean; inspect?: InspectTarget | true }
 
 /** `--coverage-file FILE`: a file in an existing directory. */
 function parseCoverageFile(value: string): string {
@@ -79,6 +80,12 @@ function parseFormat(value: string): DiagramFormat {
 /** `--event-log DIR`: a directory, or a path where one can be created. */
 function parseEventLogDir(value: string): string {
   if (existsSync(value) && !statSync(value).isDirectory()) throw new InvalidArgumentError(`"${value}" exists and is not a directory`);
+  return value;
+}
+
+/** `--html FILE`: a file path (its directory is created if needed), not a directory. */
+function parseHtmlPath(value: string): string {
+  if (value === '' || (existsSync(value) && statSync(value).isDirectory())) throw new InvalidArgumentError(`"${value}" is a directory, not a file`);
   return value;
 }
 
@@ -105,7 +112,8 @@ class UsageError extends Error {}
 async function run(file: string | undefined, options: RunOptions, out: (text: string) => void, io: LiveIo): Promise<number> {
   const scenario = loadScenario(file ?? defaultScenarioPath());
   const coverage = options.coverage || options.coverageFile !== undefined ? new Coverage() : undefined;
-  const listenerBus = options.eventLog !== undefined ? new ListenerBusRecorder(scenario) : undefined;
+  // The HTML report reads task attempts and job times from the listener events, as Spark's UI does.
+  const listenerBus = options.eventLog !== undefined || options.html !== undefined ? new ListenerBusRecorder(scenario) : undefined;
   let inspection: Awaited<ReturnType<typeof startInspection>> | undefined;
   if (options.inspect) {
     inspection = await startInspection(options.inspect === true ? parseInspectTarget(true) : options.inspect).catch((e: Error) => {
@@ -127,7 +135,8 @@ async function run(file: string | undefined, options: RunOptions, out: (text: st
     : cluster.run(options.until);
   await inspection?.close();
   const report = buildReport(cluster, result);
-  const eventLogs = listenerBus ? writeEventLogs(options.eventLog!, listenerBus.logs()) : [];
+  const eventLogs = listenerBus && options.eventLog !== undefined ? writeEventLogs(options.eventLog, listenerBus.logs()) : [];
+  if (options.html !== undefined) writeHtmlReport(options.html, { report, trace: cluster.trace.entries, eventLogs: listenerBus!.logs(), startTimeMs: scenario.startTimeMs });
   if (options.coverageFile !== undefined) writeCoverageFile(options.coverageFile, coverage!);
   const violations = result.violation ? [result.violation.message] : checkInvariants(cluster);
   if (options.json) {
@@ -142,6 +151,7 @@ async function run(file: string | undefined, options: RunOptions, out: (text: st
       ...eventLogs.map((l) => l.path === undefined
         ? `no event log for application ${l.appName}: the Master never registered it (no application id)`
         : `event log of application ${l.appName}: ${l.path} (${l.events} events${l.complete ? '' : ', incomplete: the application had not ended'})`),
+      ...(options.html !== undefined ? [`html report: ${options.html}`] : []),
     ];
     out(`${lines.join('\n')}\n`);
   }
@@ -246,6 +256,7 @@ async function parseAndRun(argv: string[], out: (text: string) => void, io: Live
     .option('--step', 'pace the run for a person to follow: wait for Enter before each simulated instant (c then Enter runs to the end)')
     .option('--inspect [target]', "stream the actors to Stately's inspector: a port (default 8080) for its local page, or a ws:// URL of a WebSocket inspector server", parseInspect)
     .option('--event-log <dir>', "write a Spark event log per application into this directory (Spark's JSON lines, named by the application id; open it with Spark's History Server)", parseEventLogDir)
+    .option('--html <file>', 'also write an HTML report (one self-contained file): executor, task and job timelines, faults, and a message sequence view', parseHtmlPath)
     .action(async (file: string | undefined, options: RunOptions) => {
       if (options.speed !== undefined && options.step) throw new UsageError('--speed and --step pace a run in two ways: choose one');
       code = await run(file, options, out, io);

@@ -15,7 +15,8 @@ const QUIET_FIELDS: ReadonlySet<string> = new Set(['sender', 'localDirs', 'maste
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)}s`.padStart(10);
 
-function describe(message: Record<string, unknown>): string {
+/** A message's fields as `key=value` text (the timeline's and the HTML report's message labels). */
+export function describe(message: Record<string, unknown>): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(message)) {
     if (key === 'type' || value === undefined || QUIET_FIELDS.has(key)) continue;
