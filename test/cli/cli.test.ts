@@ -1,17 +1,10 @@
 /** The command line as a user runs it: real processes, exit codes, stdout and stderr. */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cli } from '../support/cli.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
-
-function cli(...args: string[]) {
-  const result = spawnSync(tsx, [join(root, 'runtime', 'cli.ts'), ...args], { encoding: 'utf8', cwd: root });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'spark-statecharts-cli-'));
 function file(name: string, content: unknown): string {

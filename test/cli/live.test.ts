@@ -2,19 +2,13 @@
  * `run --inspect`, `--speed`, `--step` as a user runs them. The inspector is a local WebSocket
  * server (the `ws` package) standing in for Stately's: no internet needed.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { describe, expect, it } from 'vitest';
+import { cli, root, tsx } from '../support/cli.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
-
-function cli(...args: string[]) {
-  const result = spawnSync(tsx, [join(root, 'runtime', 'cli.ts'), ...args], { encoding: 'utf8', cwd: root });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 interface StatelyEvent { type: string; name?: string; sessionId: string; sourceId?: string; event?: { type: string } }
 

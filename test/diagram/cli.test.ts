@@ -1,23 +1,16 @@
 /** `spark-statecharts diagram` and `--coverage-file` as a user runs them: real processes, exit codes, files. */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { cli } from '../support/cli.js';
 import { drawableMachines } from '../../runtime/diagram/machines.js';
 import { toDot } from '../../runtime/diagram/dot.js';
 import { diagramModel } from '../../runtime/diagram/model.js';
 import { findMachine } from '../../runtime/diagram/machines.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const dir = mkdtempSync(join(tmpdir(), 'spark-statecharts-diagram-'));
-
-function cli(...args: string[]) {
-  const result = spawnSync(tsx, [join(root, 'runtime', 'cli.ts'), ...args], { encoding: 'utf8', cwd: root });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** Fill colour of each Graphviz node (by title) in an SVG. */
 function svgFills(svg: string): Map<string, string> {

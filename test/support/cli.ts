@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const root = join(import.meta.dirname, '..', '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
+export const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 export function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const result = spawnSync(tsx, [join(root, 'runtime', 'cli.ts'), ...args], { encoding: 'utf8', cwd: root });
