@@ -16,6 +16,13 @@ export const ENDPOINT = {
   HeartbeatReceiver: 'HeartbeatReceiver',
   DAGScheduler: 'DAGScheduler',
   Executor: 'Executor',
+  /** YarnSchedulerBackend's YarnSchedulerEndpoint, in the driver. */
+  YarnScheduler: 'YarnScheduler',
+  /** ApplicationMaster's AMEndpoint. */
+  YarnAM: 'YarnAM',
+  /** Not Spark endpoints: Hadoop YARN's daemons. */
+  ResourceManager: 'ResourceManager',
+  NodeManager: 'NodeManager',
   /** Not a Spark RPC endpoint: the user's driver program (SparkContext and its JobWaiters). */
   SparkContext: 'SparkContext',
 } as const;

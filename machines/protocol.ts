@@ -14,6 +14,7 @@
  * HeartbeatReceiver.scala, scheduler/ExecutorLossReason.scala, TaskEndReason.scala.
  */
 import type { ExecutorState, TaskState } from './states.js';
+import type { YarnRpcMessage } from './yarn/protocol.js';
 
 /** A system id of an endpoint actor. */
 export type Address = string;
@@ -273,6 +274,7 @@ export type RpcMessage =
   | RegisterApplication | RegisteredApplication | UnregisterApplication | ExecutorAdded | ExecutorUpdated
   | ApplicationRemoved | WorkerRemoved | MasterChanged | MasterChangeAcknowledged | RequestExecutors | KillExecutors
   | RegisterExecutor | RegisteredExecutor | RegisterExecutorFailed | LaunchedExecutor | LaunchTask | KillTask
-  | StatusUpdate | StopExecutor | RemoveExecutor | Heartbeat | HeartbeatResponse;
+  | StatusUpdate | StopExecutor | RemoveExecutor | Heartbeat | HeartbeatResponse
+  | YarnRpcMessage;
 
 export type RpcMessageType = RpcMessage['type'];
