@@ -27,6 +27,7 @@ import {
 } from './protocol.js';
 import { isTaskFinished } from './states.js';
 import * as scheduler from './taskScheduler.js';
+import type { ExecutorDisconnected } from './yarn/yarnSchedulerEndpoint.js';
 
 /** Bound on the removed executors remembered for reports (the oldest go first). */
 export const RETAINED_REMOVED_EXECUTORS = 1000;
@@ -51,6 +52,8 @@ export interface RemovedExecutor { executorId: string; host: string; totalCores:
 
 export interface SchedulerBackendContext {
   address: Address;
+  /** Which backend subclass: StandaloneSchedulerBackend or YarnSchedulerBackend (its client and its disconnect handling). */
+  clusterManager: ClusterManager;
   /** StandaloneSchedulerBackend.appId, from the AppClient's connected(appId). */
   appId: string | undefined;
   /** executorDataMap. */
@@ -74,11 +77,21 @@ export type SchedulerBackendEvent =
   | BackendKillExecutors | BackendStop | SubmitTasks | CancelTasks
   | AppClientConnected | AppClientDisconnected | AppClientDead | AppClientExecutorAdded | AppClientExecutorRemoved | AppClientWorkerRemoved;
 
+export type ClusterManager = 'standalone' | 'yarn';
+
 /** The driver-process endpoints the backend calls directly. */
-export type DriverPeer = typeof ENDPOINT.AppClient | typeof ENDPOINT.HeartbeatReceiver | typeof ENDPOINT.DAGScheduler | typeof ENDPOINT.SparkContext;
+export type DriverPeer = typeof ENDPOINT.AppClient | typeof ENDPOINT.YarnScheduler | typeof ENDPOINT.HeartbeatReceiver | typeof ENDPOINT.DAGScheduler | typeof ENDPOINT.SparkContext;
 
 /** Calls of the driver's other components: HeartbeatReceiver, AppClient, SparkContext, DAGScheduler. */
-export type PeerEvent = ExecutorRegistered | ExecutorRemoved | RequestExecutors | KillExecutors | SparkContextStop | scheduler.DagSchedulerCall;
+export type PeerEvent = ExecutorRegistered | ExecutorRemoved | RequestExecutors | KillExecutors | SparkContextStop | scheduler.DagSchedulerCall | ExecutorDisconnected;
+
+/**
+ * The cluster manager's client: where doRequestTotalExecutors / doKillExecutors go. Standalone:
+ * the StandaloneAppClient (Master asks); YARN: the YarnSchedulerEndpoint (AM asks).
+ */
+export function clusterManagerClient(c: Pick<SchedulerBackendContext, 'clusterManager'>): typeof ENDPOINT.AppClient | typeof ENDPOINT.YarnScheduler {
+  return c.clusterManager === 'yarn' ? ENDPOINT.YarnScheduler : ENDPOINT.AppClient;
+}
 
 /** What a step makes the endpoint send: through the network, to a sibling endpoint, or to itself (now or later). */
 export type BackendOutput =
@@ -126,9 +139,9 @@ export function standaloneLossReason(message: string, exitStatus: number | undef
   return { kind: 'ExecutorProcessLost', message, ...(workerHost !== undefined ? { workerHost } : {}), causedByApp: workerHost === undefined };
 }
 
-export function initialContext(address: Address, maxTaskFailures: number, taskCpus: number, reviveIntervalMs: number, removeDelayMs: number): SchedulerBackendContext {
+export function initialContext(address: Address, maxTaskFailures: number, taskCpus: number, reviveIntervalMs: number, removeDelayMs: number, clusterManager: ClusterManager = 'standalone'): SchedulerBackendContext {
   return {
-    address, appId: undefined, executors: {}, pendingToRemove: {}, pendingLossReason: {}, requestedTotal: undefined, removed: [],
+    address, clusterManager, appId: undefined, executors: {}, pendingToRemove: {}, pendingLossReason: {}, requestedTotal: undefined, removed: [],
     removeDelayMs, reviveIntervalMs, scheduler: scheduler.newTaskScheduler(maxTaskFailures, taskCpus),
   };
 }
@@ -248,9 +261,9 @@ function killExecutors(step: Step, e: BackendKillExecutors): void {
   });
   const appId = step.ctx.appId ?? '';
   if (e.adjustTargetNumExecutors) {
-    step.out.push({ to: 'peer', endpoint: ENDPOINT.AppClient, event: { type: 'RequestExecutors', appId, resourceProfileToTotalExecs: { 0: step.ctx.requestedTotal ?? 0 } } });
+    step.out.push({ to: 'peer', endpoint: clusterManagerClient(step.ctx), event: { type: 'RequestExecutors', appId, resourceProfileToTotalExecs: { 0: step.ctx.requestedTotal ?? 0 } } });
   }
-  step.out.push({ to: 'peer', endpoint: ENDPOINT.AppClient, event: { type: 'KillExecutors', appId, executorIds: toKill } });
+  step.out.push({ to: 'peer', endpoint: clusterManagerClient(step.ctx), event: { type: 'KillExecutors', appId, executorIds: toKill } });
 }
 
 type Handler<E extends SchedulerBackendEvent['type']> = (step: Step, event: Extract<SchedulerBackendEvent, { type: E }>) => void;
@@ -292,6 +305,16 @@ const HANDLERS: { [E in SchedulerBackendEvent['type']]: Handler<E> } = {
   },
   onDisconnected: (step, e) => {
     const id = executorIdOfAddress(step.ctx, e.remoteAddress);
+    if (step.ctx.clusterManager === 'yarn') {
+      // YarnDriverEndpoint.onDisconnected: disableExecutor (no more offers; executorLost(LossReasonPending)
+      // changes nothing in the scheduler), then ask the AM why (YarnSchedulerEndpoint).
+      if (id === undefined) return;
+      const shouldDisable = isExecutorActive(step.ctx, id) || step.ctx.pendingToRemove[id] !== undefined;
+      if (!shouldDisable) return;
+      if (isExecutorActive(step.ctx, id)) update(step, (d) => { d.pendingLossReason[id] = true; });
+      step.out.push({ to: 'peer', endpoint: ENDPOINT.YarnScheduler, event: { type: 'yarnScheduler.executorDisconnected', executorId: id } });
+      return;
+    }
     if (id === undefined || step.ctx.pendingLossReason[id]) return;
     update(step, (d) => { d.pendingLossReason[id] = true; });
     step.out.push({ to: 'selfLater', event: { type: 'backend.removeAfterDisconnect', executorId: id }, delayMs: step.ctx.removeDelayMs, id: removeAfterDisconnectId(id) });
