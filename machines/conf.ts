@@ -42,6 +42,21 @@ export const CONF_TABLE = {
   'spark.executor.cores': { kind: 'int', doc: 'cores per executor; unset in standalone: one executor per worker takes all free cores' },
   'spark.executor.memory': { kind: 'size', unit: 'm', default: '1g', doc: 'memory per executor' },
   'spark.cores.max': { kind: 'int', doc: 'cap on the cores an application gets in standalone mode' },
+  'spark.executor.instances': { kind: 'int', doc: 'executors to request; with dynamic allocation it raises the initial target (Utils.getDynamicAllocationInitialExecutors)' },
+  // Dynamic allocation (ExecutorAllocationManager.scala, dynalloc/ExecutorMonitor.scala, internal/config/package.scala).
+  // Spark reads the backlog and idle timeouts as whole seconds (timeConf(SECONDS)); allocationConf.ts truncates them.
+  'spark.dynamicAllocation.enabled': { kind: 'boolean', default: false, doc: 'scale the number of executors with the workload (ExecutorAllocationManager)' },
+  'spark.dynamicAllocation.minExecutors': { kind: 'int', default: 0, doc: 'lower bound of the allocation target; idle executors are not removed below it' },
+  'spark.dynamicAllocation.maxExecutors': { kind: 'int', default: INT_MAX, doc: 'upper bound of the allocation target' },
+  'spark.dynamicAllocation.initialExecutors': { kind: 'int', fallback: 'spark.dynamicAllocation.minExecutors', doc: 'initial target (the largest of this, minExecutors and spark.executor.instances)' },
+  'spark.dynamicAllocation.executorAllocationRatio': { kind: 'double', default: 1.0, doc: 'fraction of the executors needed for full parallelism that are requested, in (0, 1]' },
+  'spark.dynamicAllocation.schedulerBacklogTimeout': { kind: 'time', unit: 's', default: '1s', doc: 'backlog age before the first executor request' },
+  'spark.dynamicAllocation.sustainedSchedulerBacklogTimeout': { kind: 'time', unit: 's', fallback: 'spark.dynamicAllocation.schedulerBacklogTimeout', doc: 'interval of the following requests while the backlog lasts' },
+  'spark.dynamicAllocation.executorIdleTimeout': { kind: 'time', unit: 's', default: '60s', doc: 'idle time before an executor is removed' },
+  'spark.dynamicAllocation.cachedExecutorIdleTimeout': { kind: 'time', unit: 's', default: INT_MAX, doc: 'idle time before an executor holding cached blocks is removed (Integer.MAX_VALUE seconds: practically never)' },
+  'spark.dynamicAllocation.shuffleTracking.enabled': { kind: 'boolean', default: true, doc: 'keep executors holding shuffle data of active jobs; lets dynamic allocation run without the external shuffle service' },
+  'spark.dynamicAllocation.shuffleTracking.timeout': { kind: 'time', unit: 'ms', doc: 'idle time before an executor holding shuffle data is removed; unset = Long.MaxValue (never)' },
+  'spark.shuffle.service.enabled': { kind: 'boolean', default: false, doc: 'external shuffle service: shuffle files outlive their executor (dynamic allocation then needs no shuffle tracking)' },
   // Standalone Master and Worker (deploy/master/Master.scala, deploy/worker/Worker.scala)
   // Spark reads this as a plain number of seconds; "60s" is accepted too (resolved to ms).
   'spark.worker.timeout': { kind: 'time', unit: 's', default: 60, doc: 'time without heartbeat before the Master removes a worker; workers heartbeat every timeout/4' },

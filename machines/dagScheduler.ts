@@ -22,10 +22,17 @@
  * parents naming stages of the same job, no dependency cycle. A parent id that names no stage of
  * the job is dropped; a stage on a cycle is never submitted (its job never ends). Nothing throws.
  *
+ * Listener events (sparkListener.ts) are posted where Spark posts them: SparkListenerJobStart
+ * (handleJobSubmitted), SparkListenerStageSubmitted (submitMissingTasks), SparkListenerTaskStart
+ * (handleBeginEvent, for any stage), SparkListenerTaskEnd (handleTaskCompletion, first, for any
+ * stage), SparkListenerStageCompleted (markStageAsFinished), SparkListenerJobEnd. A stage that is
+ * a parent of another stage is a ShuffleMapStage; its shuffleDepId is its stage id (Spark numbers
+ * shuffles separately, from SparkContext.newShuffleId, when the RDD graph is built).
+ *
  * Not modelled (the scenario's tasks read no shuffle data): map output tracking, FetchFailed and
  * stage resubmission, Resubmitted tasks, shuffle files lost with an executor (so ExecutorAdded and
  * ExecutorLost change nothing here), stages shared between jobs, stage retries (every TaskSet is
- * attempt 0), job cancellation by the user, speculation's own bookkeeping, listener events.
+ * attempt 0), job cancellation by the user, speculation's own bookkeeping.
  * Finished jobs and stages are kept for reports: bounded by the scenario's list of jobs.
  */
 import { and, enqueueActions, not, setup, type AnyActorRef } from 'xstate';
@@ -35,6 +42,7 @@ import { ENDPOINT, siblingAddress } from './ids.js';
 import type {
   Address, CancelTasks, DagExecutorAdded, DagExecutorLost, DagTaskEnded, DagTaskSetFailed, DagTaskStarted, JobFailed, JobSucceeded, StageSpec, SubmitJob, SubmitTasks,
 } from './protocol.js';
+import { DEFAULT_RESOURCE_PROFILE_ID, postToListenerBus, type SparkListenerEvent, type ListenerStageInfo } from './sparkListener.js';
 
 export interface DagSchedulerInput { address: Address; conf: ResolvedConf }
 
@@ -89,7 +97,8 @@ export type DagSchedulerEvent = SubmitJob | DagTaskStarted | DagTaskEnded | DagT
 /** What one event makes the DAGScheduler send: TaskSchedulerImpl calls, or the job's result to its JobWaiter. */
 export type DagOutput =
   | { to: 'taskScheduler'; event: SubmitTasks | CancelTasks }
-  | { to: 'jobWaiter'; address: Address; event: JobSucceeded | JobFailed };
+  | { to: 'jobWaiter'; address: Address; event: JobSucceeded | JobFailed }
+  | { to: 'listenerBus'; event: SparkListenerEvent };
 
 export interface DagStep { context: DagSchedulerContext; out: DagOutput[] }
 
@@ -133,6 +142,22 @@ export function activeStage(c: DagSchedulerContext, stageId: number): { stage: S
   return stage && job && job.result === 'running' && stage.state !== 'waiting' ? { stage, job } : undefined;
 }
 
+/** Whether a stage writes shuffle data for a child stage of its job (a ShuffleMapStage). */
+function isShuffleMapStage(stages: Record<number, StageInfo>, job: JobInfo, stageId: number): boolean {
+  return job.stageIds.some((id) => stages[id]?.parents.includes(stageId));
+}
+
+/** The listener's StageInfo of a stage (attempt 0: stage retries are not modelled). */
+export function listenerStageInfo(stages: Record<number, StageInfo>, job: JobInfo, stage: StageInfo, times: { submissionTime?: number; completionTime?: number } = {}): ListenerStageInfo {
+  return {
+    stageId: stage.id, attemptNumber: 0, numTasks: stage.numTasks, parentIds: stage.parents,
+    ...(isShuffleMapStage(stages, job, stage.id) ? { shuffleDepId: stage.id } : {}),
+    resourceProfileId: DEFAULT_RESOURCE_PROFILE_ID,
+    ...times,
+    ...(stage.failureReason !== undefined ? { failureReason: stage.failureReason } : {}),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Transitions as pure functions (context in, context and outputs out)
 
@@ -152,8 +177,10 @@ function submitReadyStages(c: DagSchedulerContext, jobId: number, now: number, o
       const stage = stages[id]!;
       if (stage.state !== 'waiting' || !stage.parents.every((p) => stages[p]?.state === 'succeeded')) continue;
       changed = true;
+      out.push({ to: 'listenerBus', event: { type: 'SparkListenerStageSubmitted', stageInfo: listenerStageInfo(stages, job, stage, { submissionTime: now }) } });
       if (stage.numTasks === 0) {
         stages[id] = { ...stage, state: 'succeeded' };
+        out.push({ to: 'listenerBus', event: { type: 'SparkListenerStageCompleted', stageInfo: listenerStageInfo(stages, job, stages[id]!, { submissionTime: now, completionTime: now }) } });
         continue;
       }
       stages[id] = { ...stage, state: 'running' };
@@ -165,6 +192,7 @@ function submitReadyStages(c: DagSchedulerContext, jobId: number, now: number, o
   if (job.stageIds.every((id) => stages[id]!.state === 'succeeded')) {
     // The result stage's last partition: job.listener.taskSucceeded -> JobWaiter completes.
     next = { ...next, jobs: { ...next.jobs, [jobId]: { ...job, result: 'succeeded', completionTime: now } } };
+    out.push({ to: 'listenerBus', event: { type: 'SparkListenerJobEnd', jobId, time: now, jobResult: { result: 'JobSucceeded' } } });
     out.push({ to: 'jobWaiter', address: job.replyTo, event: { type: 'JobSucceeded', jobId } });
   }
   return next;
@@ -181,16 +209,25 @@ export function submitJob(c: DagSchedulerContext, e: SubmitJob, now: number): Da
     stages[id] = { id, jobId: e.jobId, specId: s.id, numTasks: Math.max(0, Math.trunc(s.numTasks)), parents, state: 'waiting', partitions: '0'.repeat(Math.max(0, Math.trunc(s.numTasks))) };
   });
   const job: JobInfo = { jobId: e.jobId, replyTo: e.replyTo, stageIds: e.stages.map((_, i) => c.nextStageId + i), result: 'running', attempts: 0, failedAttempts: 0, submissionTime: now };
-  const out: DagOutput[] = [];
+  const out: DagOutput[] = [{ to: 'listenerBus', event: { type: 'SparkListenerJobStart', jobId: e.jobId, time: now, stageInfos: job.stageIds.map((id) => listenerStageInfo(stages, job, stages[id]!)) } }];
   const context = submitReadyStages({ ...c, nextStageId: c.nextStageId + e.stages.length, stages, jobs: { ...c.jobs, [e.jobId]: job } }, e.jobId, now, out);
   return { context, out };
 }
 
-/** handleBeginEvent: one more attempt started for the stage's job. */
+/** handleBeginEvent: SparkListenerTaskStart (for any stage), and one more attempt started for an active stage's job. */
 export function taskStarted(c: DagSchedulerContext, e: DagTaskStarted): DagStep {
+  const out: DagOutput[] = [{ to: 'listenerBus', event: { type: 'SparkListenerTaskStart', stageId: e.stageId, stageAttemptId: e.stageAttemptId, taskInfo: e.taskInfo } }];
   const found = activeStage(c, e.stageId);
-  if (!found) return { context: c, out: [] };
-  return { context: { ...c, jobs: { ...c.jobs, [found.job.jobId]: { ...found.job, attempts: found.job.attempts + 1 } } }, out: [] };
+  if (!found) return { context: c, out };
+  return { context: { ...c, jobs: { ...c.jobs, [found.job.jobId]: { ...found.job, attempts: found.job.attempts + 1 } } }, out };
+}
+
+/** postTaskEnd: the task's class follows its stage (ResultTask when the stage is unknown). */
+function taskEndEvent(c: DagSchedulerContext, e: DagTaskEnded): DagOutput {
+  const stage = c.stages[e.stageId];
+  const job = stage ? c.jobs[stage.jobId] : undefined;
+  const taskType = stage && job && isShuffleMapStage(c.stages, job, stage.id) ? 'ShuffleMapTask' : 'ResultTask';
+  return { to: 'listenerBus', event: { type: 'SparkListenerTaskEnd', stageId: e.stageId, stageAttemptId: e.stageAttemptId, taskType, reason: e.reason, taskInfo: e.taskInfo } };
 }
 
 /**
@@ -200,21 +237,22 @@ export function taskStarted(c: DagSchedulerContext, e: DagTaskStarted): DagStep 
  * TaskSetManager re-runs the task or aborts its task set (TaskSetFailed).
  */
 export function taskEnded(c: DagSchedulerContext, e: DagTaskEnded, now: number): DagStep {
+  const out: DagOutput[] = [taskEndEvent(c, e)];
   const found = activeStage(c, e.stageId);
-  if (!found) return { context: c, out: [] };
+  if (!found) return { context: c, out };
   const { stage, job } = found;
   if (e.reason.kind !== 'Success') {
-    return { context: { ...c, jobs: { ...c.jobs, [job.jobId]: { ...job, failedAttempts: job.failedAttempts + 1 } } }, out: [] };
+    return { context: { ...c, jobs: { ...c.jobs, [job.jobId]: { ...job, failedAttempts: job.failedAttempts + 1 } } }, out };
   }
   const p = e.taskInfo.partitionId;
-  if (!Number.isInteger(p) || p < 0 || p >= stage.numTasks || stage.partitions.charCodeAt(p) === 0x31) return { context: c, out: [] };
+  if (!Number.isInteger(p) || p < 0 || p >= stage.numTasks || stage.partitions.charCodeAt(p) === 0x31) return { context: c, out };
   const partitions = stage.partitions.slice(0, p) + '1' + stage.partitions.slice(p + 1);
   const complete = partitions.indexOf('0') < 0;
   const updated: StageInfo = { ...stage, partitions, state: complete && stage.state === 'running' ? 'succeeded' : stage.state };
   const context: DagSchedulerContext = { ...c, stages: { ...c.stages, [stage.id]: updated } };
-  if (!complete || stage.state !== 'running') return { context, out: [] };
+  if (!complete || stage.state !== 'running') return { context, out };
   // markStageAsFinished, then submitWaitingChildStages (or the job's end).
-  const out: DagOutput[] = [];
+  out.push({ to: 'listenerBus', event: { type: 'SparkListenerStageCompleted', stageInfo: listenerStageInfo(context.stages, job, updated, { completionTime: now }) } });
   return { context: submitReadyStages(context, job.jobId, now, out), out };
 }
 
@@ -238,7 +276,9 @@ export function taskSetFailed(c: DagSchedulerContext, e: DagTaskSetFailed, now: 
     if (stage.state !== 'running') continue;
     out.push({ to: 'taskScheduler', event: { type: 'taskScheduler.cancelTasks', stageId: id, reason: failureReason } });
     stages[id] = { ...stage, state: 'failed', failureReason };
+    out.push({ to: 'listenerBus', event: { type: 'SparkListenerStageCompleted', stageInfo: listenerStageInfo(stages, job, stages[id]!, { completionTime: now }) } });
   }
+  out.push({ to: 'listenerBus', event: { type: 'SparkListenerJobEnd', jobId: job.jobId, time: now, jobResult: { result: 'JobFailed', exception: failureReason } } });
   out.push({ to: 'jobWaiter', address: job.replyTo, event: { type: 'JobFailed', jobId: job.jobId, exception: failureReason } });
   const jobs = { ...c.jobs, [job.jobId]: { ...job, result: 'failed' as const, failureReason, completionTime: now } };
   return { context: { ...c, stages, jobs }, out };
@@ -275,6 +315,10 @@ export const dagSchedulerMachine = setup({
       const { context: next, out } = dagStep(context, event, nowOf(system));
       if (next !== context) enqueue.assign(() => next);
       for (const o of out) {
+        if (o.to === 'listenerBus') {
+          postToListenerBus(system, context.address, o.event, (target, event) => enqueue.sendTo(target, event));
+          continue;
+        }
         const address = o.to === 'taskScheduler' ? siblingAddress(context.address, ENDPOINT.CoarseGrainedScheduler) : o.address;
         // Resolved explicitly: sendTo an undefined target would deliver the event back to this actor.
         const target = system.get(address) as AnyActorRef | undefined;
@@ -300,7 +344,7 @@ export const dagSchedulerMachine = setup({
         ],
         'dagScheduler.taskStarted': [
           { guard: 'activeStage', actions: 'step', description: 'BeginEvent: one more task attempt of the job (SparkListenerTaskStart).' },
-          { description: 'A stage that is unknown, not submitted, or of an ended job: only the listener event in Spark; nothing here.' },
+          { actions: 'step', description: 'A stage that is unknown, not submitted, or of an ended job: only SparkListenerTaskStart.' },
         ],
         'dagScheduler.taskEnded': [
           {
@@ -313,7 +357,7 @@ export const dagSchedulerMachine = setup({
             actions: 'step',
             description: 'CompletionEvent(failure): a failed attempt; the TaskSetManager re-runs the task or aborts the task set. (FetchFailed, which would resubmit stages, is not modelled.)',
           },
-          { description: 'A stage removed with its ended job, or unknown: handleTaskCompletion only posts SparkListenerTaskEnd; ignored.' },
+          { actions: 'step', description: 'A stage removed with its ended job, or unknown: handleTaskCompletion only posts SparkListenerTaskEnd.' },
         ],
         'dagScheduler.taskSetFailed': [
           {

@@ -25,6 +25,7 @@ import {
   type KillExecutors, type KillTask, type LaunchedExecutor, type OnDisconnected, type RegisterExecutor, type RemoveAfterDisconnect, type RemoveExecutor, type RequestExecutors,
   type ReviveOffers, type RpcMessage, type SparkContextStop, type StatusUpdate, type SubmitTasks,
 } from './protocol.js';
+import { DEFAULT_RESOURCE_PROFILE_ID, type SparkListenerExecutorAdded, type SparkListenerExecutorRemoved } from './sparkListener.js';
 import { isTaskFinished } from './states.js';
 import * as scheduler from './taskScheduler.js';
 import type { ExecutorDisconnected } from './yarn/yarnSchedulerEndpoint.js';
@@ -98,7 +99,8 @@ export type BackendOutput =
   | { to: 'network'; address: Address; message: RpcMessage }
   | { to: 'peer'; endpoint: DriverPeer; event: PeerEvent }
   | { to: 'self'; event: SchedulerBackendEvent }
-  | { to: 'selfLater'; event: RemoveAfterDisconnect; delayMs: number; id: string };
+  | { to: 'selfLater'; event: RemoveAfterDisconnect; delayMs: number; id: string }
+  | { to: 'listenerBus'; event: SparkListenerExecutorAdded | SparkListenerExecutorRemoved };
 
 export interface BackendStep { context: SchedulerBackendContext; out: BackendOutput[] }
 
@@ -233,6 +235,9 @@ function removeExecutor(step: Step, executorId: string, reason: ExecutorLossReas
       if (d.removed.length > RETAINED_REMOVED_EXECUTORS) d.removed.splice(0, d.removed.length - RETAINED_REMOVED_EXECUTORS);
     });
     applyScheduler(step, scheduler.executorLost(step.ctx.scheduler, executorId, effective, step.now));
+    step.out.push({ to: 'listenerBus', event: { type: 'SparkListenerExecutorRemoved', time: step.now, executorId, reason: lossReasonMessage(effective) } });
+  } else {
+    step.out.push({ to: 'listenerBus', event: { type: 'SparkListenerExecutorRemoved', time: step.now, executorId, reason: lossReasonMessage(reason) } });
   }
   step.out.push({ to: 'peer', endpoint: ENDPOINT.HeartbeatReceiver, event: { type: 'ExecutorRemoved', executorId } });
 }
@@ -279,6 +284,7 @@ const HANDLERS: { [E in SchedulerBackendEvent['type']]: Handler<E> } = {
       d.executors[e.executorId] = { executorId: e.executorId, address: e.executorRef, host: e.hostname, totalCores: e.cores, freeCores: 0, registrationTs: step.now };
     });
     step.out.push({ to: 'peer', endpoint: ENDPOINT.HeartbeatReceiver, event: { type: 'ExecutorRegistered', executorId: e.executorId } });
+    step.out.push({ to: 'listenerBus', event: { type: 'SparkListenerExecutorAdded', time: step.now, executorId: e.executorId, executorInfo: { executorHost: e.hostname, totalCores: e.cores, resourceProfileId: DEFAULT_RESOURCE_PROFILE_ID } } });
     step.out.push({ to: 'network', address: e.executorRef, message: { type: 'RegisteredExecutor' } });
   },
   LaunchedExecutor: (step, e) => {

@@ -25,6 +25,8 @@ export const ENDPOINT = {
   NodeManager: 'NodeManager',
   /** Not a Spark RPC endpoint: the user's driver program (SparkContext and its JobWaiters). */
   SparkContext: 'SparkContext',
+  /** Not a Spark RPC endpoint: the ExecutorAllocationManager, a listener on the driver's LiveListenerBus (dynamic allocation). */
+  ExecutorAllocationManager: 'ExecutorAllocationManager',
 } as const;
 export type EndpointName = (typeof ENDPOINT)[keyof typeof ENDPOINT];
 

@@ -9,6 +9,8 @@ export * from './ids.js';
 export * from './clock.js';
 export * from './rpc.js';
 export * from './ticker.js';
+export * from './sparkListener.js';
+export * from './allocationConf.js';
 export { masterMachine, schedule, coresFree as workerInfoCoresFree, memoryFree as workerInfoMemoryFree, coresLeft, RETAINED_APPLICATIONS } from './master.js';
 export type { MasterContext, MasterInput, MasterEvent, WorkerInfo, ApplicationInfo, ExecutorDesc } from './master.js';
 export { scheduleExecutorsOnWorkers, type AppDemand, type UsableWorker } from './masterSchedule.js';

@@ -26,6 +26,7 @@ import {
 import { ENDPOINT, siblingAddress } from './ids.js';
 import type { Address } from './protocol.js';
 import { networkOf, rpc } from './rpc.js';
+import { postToListenerBus } from './sparkListener.js';
 import { tickerPlaceholder } from './ticker.js';
 import { runningTask } from './runningTasks.js';
 
@@ -88,6 +89,9 @@ export const schedulerBackendMachine = setup({
             break;
           case 'selfLater':
             enqueue.sendTo(self, o.event, { delay: o.delayMs, id: o.id });
+            break;
+          case 'listenerBus':
+            postToListenerBus(system, context.address, o.event, (target, event) => enqueue.sendTo(target, event));
             break;
         }
       }

@@ -2,13 +2,14 @@
 /**
  * The command line: `spark-statecharts run [FILE] [--seed N] [--json] [--until T] [--verbose] [--no-check] [--event-log DIR]`,
  * `spark-statecharts sweep [--seeds 1..1000] [--mode safety|liveness|both] [--jobs N] [--check-determinism] [--out DIR]`
- * and `spark-statecharts eventlog check PATH... [--allow-incomplete]`.
+ * `spark-statecharts eventlog check PATH... [--allow-incomplete]` and
+ * `spark-statecharts diagram [MACHINE] [--format mermaid|svg|dot] [--out FILE] [--list] [--coverage FILE]`.
  * Exit codes: 0 done, 1 a checked invariant failed, 2 bad input (one line naming the file, the
  * field and the rule; no stack trace, nothing else printed).
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
@@ -26,6 +27,11 @@ import { shrinkFailure, type SeedResult } from './sweep.js';
 import { ListenerBusRecorder } from './eventLog/listenerBus.js';
 import { writeEventLogs } from './eventLog/write.js';
 import { eventLogCheck } from './eventLog/check.js';
+import { DIAGRAM_FORMATS, diagramCommand, type DiagramFormat, type DiagramOptions } from './diagram/command.js';
+import { writeCoverageFile } from './diagram/coverageFile.js';
+import { parseSpeed } from './pacing.js';
+import { pacerFor, processIo, runLive, type LiveIo } from './live.js';
+import { parseInspectTarget, startInspection, type InspectTarget } from './inspect.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INVARIANT = 1;
@@ -55,7 +61,20 @@ function parseUntil(value: string): number {
   }
 }
 
-interface RunOptions { seed?: number; json?: boolean; until?: number; verbose?: boolean; check: boolean; coverage?: boolean; eventLog?: string }
+interface RunOptions { seed?: number; json?: boolean; until?: number; verbose?: boolean; check: boolean; coverage?: boolean; coverageFile?: string; eventLog?: string; speed?: number; step?: boolean; inspect?: InspectTarget | true }
+
+/** `--coverage-file FILE`: a file in an existing directory. */
+function parseCoverageFile(value: string): string {
+  if (existsSync(value) && statSync(value).isDirectory()) throw new InvalidArgumentError(`"${value}" is a directory; give a file name`);
+  const dir = dirname(value);
+  if (!existsSync(dir)) throw new InvalidArgumentError(`the directory "${dir}" does not exist`);
+  return value;
+}
+
+function parseFormat(value: string): DiagramFormat {
+  if (!(DIAGRAM_FORMATS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${DIAGRAM_FORMATS.join(', ')}, got "${value}"`);
+  return value as DiagramFormat;
+}
 
 /** `--event-log DIR`: a directory, or a path where one can be created. */
 function parseEventLogDir(value: string): string {
@@ -72,27 +91,54 @@ function inspectors(...observers: Array<((event: InspectionEvent) => void) | und
   };
 }
 
-function run(file: string | undefined, options: RunOptions, out: (text: string) => void): number {
+function parseInspect(value: string | true): InspectTarget {
+  try {
+    return parseInspectTarget(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** Bad input found after parsing (options that conflict, an inspector that cannot be reached): exit 2, one line. */
+class UsageError extends Error {}
+
+async function run(file: string | undefined, options: RunOptions, out: (text: string) => void, io: LiveIo): Promise<number> {
   const scenario = loadScenario(file ?? defaultScenarioPath());
-  const coverage = options.coverage ? new Coverage() : undefined;
+  const coverage = options.coverage || options.coverageFile !== undefined ? new Coverage() : undefined;
   const listenerBus = options.eventLog !== undefined ? new ListenerBusRecorder(scenario) : undefined;
-  const inspect = inspectors(coverage?.observe, listenerBus?.observe);
+  let inspection: Awaited<ReturnType<typeof startInspection>> | undefined;
+  if (options.inspect) {
+    inspection = await startInspection(options.inspect === true ? parseInspectTarget(true) : options.inspect).catch((e: Error) => {
+      throw new UsageError(`--inspect: ${e.message}`);
+    });
+    if (inspection.pageUrl !== undefined) {
+      // The bridge page replays only its last 200 events: the browser must be there before the run.
+      io.prompt(`inspector: open ${inspection.pageUrl} (Stately's inspector, loaded from the internet), then press Enter to start the run\n`);
+      await io.nextLine();
+    }
+  }
+  const inspect = inspectors(coverage?.observe, listenerBus?.observe, inspection?.observe);
   const cluster = createCluster(scenario, { checked: options.check, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(inspect ? { inspect } : {}) });
-  const result = cluster.run(options.until);
+  const pacer = options.json ? undefined : pacerFor(options, io, scenario.startTimeMs);
+  const header = [`spark-statecharts: scenario "${scenario.name}", seed ${cluster.seed}`, ...scenario.warnings.map((w) => `warning: ${w}`), ''];
+  if (pacer) out(`${header.join('\n')}\n`);
+  const result = pacer
+    ? await runLive(cluster, pacer, (lines) => out(`${lines.join('\n')}\n`), { ...(options.until !== undefined ? { untilMs: options.until } : {}), verbose: options.verbose ?? false })
+    : cluster.run(options.until);
+  await inspection?.close();
   const report = buildReport(cluster, result);
   const eventLogs = listenerBus ? writeEventLogs(options.eventLog!, listenerBus.logs()) : [];
+  if (options.coverageFile !== undefined) writeCoverageFile(options.coverageFile, coverage!);
   const violations = result.violation ? [result.violation.message] : checkInvariants(cluster);
   if (options.json) {
     out(`${JSON.stringify(report, null, 2)}\n`);
   } else {
+    // A paced run printed its header and timeline as it went.
     const lines = [
-      `spark-statecharts: scenario "${scenario.name}", seed ${cluster.seed}`,
-      ...scenario.warnings.map((w) => `warning: ${w}`),
-      '',
-      ...timelineLines(cluster.trace.entries, { verbose: options.verbose ?? false, driverEvents: driverEvents(cluster) }),
+      ...(pacer ? [] : [...header, ...timelineLines(cluster.trace.entries, { verbose: options.verbose ?? false, driverEvents: driverEvents(cluster) })]),
       '',
       ...summaryLines(report),
-      ...(coverage ? ['', ...coverageLines(coverage)] : []),
+      ...(options.coverage ? ['', ...coverageLines(coverage!)] : []),
       ...eventLogs.map((l) => l.path === undefined
         ? `no event log for application ${l.appName}: the Master never registered it (no application id)`
         : `event log of application ${l.appName}: ${l.path} (${l.events} events${l.complete ? '' : ', incomplete: the application had not ended'})`),
@@ -130,7 +176,7 @@ function parseJobs(value: string): number {
   return Number(value);
 }
 
-interface SweepCliOptions { seeds: number[]; mode: StormMode[]; jobs: number; checkDeterminism?: boolean; coverage?: boolean; out: string }
+interface SweepCliOptions { seeds: number[]; mode: StormMode[]; jobs: number; checkDeterminism?: boolean; coverage?: boolean; coverageFile?: string; out: string }
 
 async function sweep(options: SweepCliOptions, out: (text: string) => void): Promise<number> {
   const lines: string[] = ['mode       seeds  failures  simulated (h)  wall (s)  seeds/min'];
@@ -142,7 +188,7 @@ async function sweep(options: SweepCliOptions, out: (text: string) => void): Pro
     bar.start(options.seeds.length, 0, { failures: 0 });
     const started = performance.now();
     const results = await runSweep({
-      seeds: options.seeds, mode, jobs: options.jobs, checkDeterminism: options.checkDeterminism ?? false, coverage: options.coverage ?? false,
+      seeds: options.seeds, mode, jobs: options.jobs, checkDeterminism: options.checkDeterminism ?? false, coverage: (options.coverage ?? false) || options.coverageFile !== undefined,
       onResult: (r) => {
         if (r.failure) failed++;
         if (r.coverage) coverage.merge(r.coverage);
@@ -164,11 +210,21 @@ async function sweep(options: SweepCliOptions, out: (text: string) => void): Pro
     lines.push('', `FAIL seed ${failure!.seed} (${failure!.mode}, ${failure!.kind}): ${failure!.detail}`, `  replay: spark-statecharts run ${file}`, `  smallest fault plan that still fails: spark-statecharts run ${minimal}`);
   }
   if (options.coverage) lines.push('', ...coverageLines(coverage));
+  if (options.coverageFile !== undefined) writeCoverageFile(options.coverageFile, coverage);
   out(`${lines.join('\n')}\n`);
   return failures.length > 0 ? EXIT_INVARIANT : EXIT_OK;
 }
 
-export async function main(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+export async function main(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t), liveIo?: LiveIo): Promise<number> {
+  const stdio = liveIo ? undefined : processIo();
+  try {
+    return await parseAndRun(argv, out, liveIo ?? stdio!);
+  } finally {
+    stdio?.close();
+  }
+}
+
+async function parseAndRun(argv: string[], out: (text: string) => void, io: LiveIo): Promise<number> {
   let code = EXIT_OK;
   const program = new Command('spark-statecharts')
     .description("Apache Spark's control plane as XState statecharts, run under a virtual clock with injected faults.")
@@ -183,10 +239,15 @@ export async function main(argv: string[], out: (text: string) => void = (t) => 
     .option('--until <time>', 'stop at this simulated time (e.g. 90s, 5min), at the latest at the scenario\'s stopAt', parseUntil)
     .option('--verbose', 'include heartbeats, task launches and status updates in the timeline')
     .option('--coverage', 'print which states and transitions of each machine the run reached')
+    .option('--coverage-file <file>', 'write the states and transitions the run reached as JSON (draw it with diagram --coverage)', parseCoverageFile)
     .option('--no-check', 'do not check the invariants after every message (they are still checked at the end)')
+    .option('--speed <factor>', 'pace the run for a person to follow: simulated time runs this many times faster than real time (10x, 0.5x); the timeline prints as it happens', parseSpeed)
+    .option('--step', 'pace the run for a person to follow: wait for Enter before each simulated instant (c then Enter runs to the end)')
+    .option('--inspect [target]', "stream the actors to Stately's inspector: a port (default 8080) for its local page, or a ws:// URL of a WebSocket inspector server", parseInspect)
     .option('--event-log <dir>', "write a Spark event log per application into this directory (Spark's JSON lines, named by the application id; open it with Spark's History Server)", parseEventLogDir)
-    .action((file: string | undefined, options: RunOptions) => {
-      code = run(file, options, out);
+    .action(async (file: string | undefined, options: RunOptions) => {
+      if (options.speed !== undefined && options.step) throw new UsageError('--speed and --step pace a run in two ways: choose one');
+      code = await run(file, options, out, io);
     });
   program
     .command('sweep')
@@ -197,6 +258,7 @@ export async function main(argv: string[], out: (text: string) => void = (t) => 
     .option('--check-determinism', 'run every seed twice and compare the traces')
     .option('--out <dir>', 'where failing scenarios are written', 'sweep-failures')
     .option('--coverage', 'print which states and transitions of each machine the sweep reached')
+    .option('--coverage-file <file>', 'write the states and transitions the sweep reached as JSON (draw it with diagram --coverage)', parseCoverageFile)
     .action(async (options: SweepCliOptions) => {
       code = await sweep(options, out);
     });
@@ -210,11 +272,22 @@ export async function main(argv: string[], out: (text: string) => void = (t) => 
     .action((paths: string[], options: { allowIncomplete?: boolean }) => {
       code = eventLogCheck(paths, { allowIncomplete: options.allowIncomplete ?? false }, out);
     });
+  program
+    .command('diagram')
+    .description("draw a machine's statechart from its definition (Mermaid stateDiagram-v2, Graphviz DOT, or SVG laid out by Graphviz)")
+    .argument('[machine]', 'machine id (see --list); without it, --out DIR gets one file per machine')
+    .option('--format <format>', `${DIAGRAM_FORMATS.join(', ')}`, parseFormat, 'mermaid' as DiagramFormat)
+    .option('--out <file>', 'write to this file (a directory when no machine is named) instead of standard output')
+    .option('--list', 'list the machines')
+    .option('--coverage <file>', 'colour the states and transitions a run reached (the JSON of run/sweep --coverage-file)')
+    .action(async (machine: string | undefined, options: DiagramOptions) => {
+      await diagramCommand(machine, options, out);
+    });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
-    if (e instanceof ScenarioError) {
+    if (e instanceof ScenarioError || e instanceof UsageError) {
       process.stderr.write(`${e.message}\n`);
       return EXIT_BAD_INPUT;
     }

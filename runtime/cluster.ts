@@ -263,12 +263,33 @@ export class Cluster {
    * start (default: the scenario's stopAt), whichever comes first.
    */
   run(untilMs = this.scenario.stopAtMs): RunResult {
+    const phases = this.phases(untilMs);
+    for (let phase = phases.next(); ; phase = phases.next()) {
+      if (phase.done) return phase.value;
+      this.clock.runUntil(phase.value.targetMs, { stop: phase.value.stop });
+    }
+  }
+
+  /**
+   * The same run, advanced by `runPhase` (runtime/pacing.ts paces it against real time or
+   * a person's Enter key); the simulated outcome is identical to `run`'s.
+   */
+  async runPaced(runPhase: (targetMs: number, stop: () => boolean) => Promise<void>, untilMs = this.scenario.stopAtMs): Promise<RunResult> {
+    const phases = this.phases(untilMs);
+    for (let phase = phases.next(); ; phase = phases.next()) {
+      if (phase.done) return phase.value;
+      await runPhase(phase.value.targetMs, phase.value.stop);
+    }
+  }
+
+  /** A run's two phases (until done or stopAt, then the drain) as clock targets with their stop conditions. */
+  private *phases(untilMs: number): Generator<{ targetMs: number; stop: () => boolean }, RunResult> {
     this.start();
     const stopAt = this.scenario.startTimeMs + Math.min(untilMs, this.scenario.stopAtMs);
     const stop = () => this.violation !== undefined;
-    this.clock.runUntil(stopAt, { stop: () => stop() || this.allApplicationsFinished() });
+    yield { targetMs: stopAt, stop: () => stop() || this.allApplicationsFinished() };
     const completed = this.allApplicationsFinished();
-    if (completed && !stop()) this.clock.runUntil(Math.min(stopAt, this.clock.now() + DRAIN_MS), { stop });
+    if (completed && !stop()) yield { targetMs: Math.min(stopAt, this.clock.now() + DRAIN_MS), stop };
     return {
       outcome: completed ? 'completed' : 'stopped',
       simulatedMs: this.clock.now() - this.scenario.startTimeMs,

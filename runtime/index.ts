@@ -12,3 +12,7 @@ export {
   runWithEventLogs, ListenerBusRecorder, writeEventLogs, eventLogText, readEventLog, checkComplete, EventLogError, SPARK_VERSION,
   type ApplicationEventLog, type EventLog, type EventLogLine, type WrittenLog,
 } from './eventLog/index.js';
+export * from './diagram/index.js';
+export { Coverage, type CoverageData } from './coverage.js';
+export { runUntilPaced, speedPacer, stepPacer, parseSpeed, systemRealTime, type Pacer, type RealTime } from './pacing.js';
+export { SparkInspection, sparkActorName, startInspection, type Inspection, type InspectTarget } from './inspect.js';

@@ -15,6 +15,7 @@ import { basename, extname } from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 import { ConfError, isConfKey, parseSizeMb, parseTime, resolveConf, type RawConf, type ResolvedConf } from '../machines/conf.js';
+import { validateAllocationConf } from '../machines/allocationConf.js';
 import { validateHeartbeatConf } from '../machines/heartbeatReceiver.js';
 
 export const DEFAULT_START_TIME = '2026-01-01T00:00:00Z';
@@ -500,6 +501,13 @@ function normalise(data: Parsed, file: string): Scenario {
       const keys = [...(invalid.match(/spark\.[\w.]+\w/g) ?? []), 'spark.network.timeout', 'spark.storage.blockManagerHeartbeatTimeoutMs'];
       const where = keys.map((k) => (Object.hasOwn(app.conf, k) ? `${field}.conf.${k}` : undefined)).find(Boolean) ?? keys.map((k) => (Object.hasOwn(data.conf, k) ? `conf.${k}` : undefined)).find(Boolean) ?? `${field}.conf`;
       fail(where, `${invalid.replace(/\.$/, '')} (HeartbeatReceiver requires it; the SparkContext would not start)`);
+    }
+    // ExecutorAllocationManager.validateSettings: a SparkException, the SparkContext would not start.
+    const invalidAllocation = validateAllocationConf(conf);
+    if (invalidAllocation) {
+      const keys = [...(invalidAllocation.match(/spark\.[\w.]+\w/g) ?? []), 'spark.dynamicAllocation.enabled'];
+      const where = keys.map((k) => (Object.hasOwn(app.conf, k) ? `${field}.conf.${k}` : undefined)).find(Boolean) ?? keys.map((k) => (Object.hasOwn(data.conf, k) ? `conf.${k}` : undefined)).find(Boolean) ?? `${field}.conf`;
+      fail(where, `${invalidAllocation.replace(/^spark\.[\w.]+\w: /, '')} (ExecutorAllocationManager requires it; the SparkContext would not start)`);
     }
     const jobs = app.jobs.map((j, k): JobSpec => ({ index: k, submitAtMs: j.submitAt, stages: j.stages.map((s) => ({ id: s.id, tasks: s.tasks, parents: s.parents, taskDuration: s.taskDuration })) }));
     return { index, name: app.name, submitAtMs: app.submitAt, rawConf, conf, jobs, stopWhenDone: app.stopWhenDone };

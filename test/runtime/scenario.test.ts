@@ -382,6 +382,17 @@ describe('scenario file: one-line errors naming the field and the rule', () => {
       'etl.json: conf.spark.network.timeout: spark.network.timeoutInterval should be less than or equal to spark.network.timeout (HeartbeatReceiver requires it; the SparkContext would not start)');
     expect(accepts((s) => (s['conf']['spark.network.timeout'] = '60s')).clusterConf['spark.network.timeout']).toBe(60_000);
   });
+
+  it("rejects dynamic allocation settings ExecutorAllocationManager.validateSettings rejects, at the key the file set", () => {
+    const da = (s: Json, extra: Record<string, unknown>) => Object.assign(s['applications'][0].conf, { 'spark.dynamicAllocation.enabled': true }, extra);
+    expect(messageOf((s) => da(s, { 'spark.dynamicAllocation.minExecutors': 5, 'spark.dynamicAllocation.maxExecutors': 3 }))).toBe(
+      'etl.json: applications[0].conf.spark.dynamicAllocation.minExecutors: spark.dynamicAllocation.minExecutors (5) must be less than or equal to spark.dynamicAllocation.maxExecutors (3)! (ExecutorAllocationManager requires it; the SparkContext would not start)');
+    expect(messageOf((s) => da(s, { 'spark.dynamicAllocation.shuffleTracking.enabled': false }))).toMatch(
+      /^etl\.json: applications\[0\]\.conf\.spark\.dynamicAllocation\.shuffleTracking\.enabled: Dynamic allocation of executors requires one of the following conditions: 1\) enabling external shuffle service/);
+    // The same settings without dynamic allocation: Spark creates no allocation manager and checks nothing.
+    expect(accepts((s) => Object.assign(s['applications'][0].conf, { 'spark.dynamicAllocation.minExecutors': 5, 'spark.dynamicAllocation.maxExecutors': 3 })).applications[0]!.conf['spark.dynamicAllocation.minExecutors']).toBe(5);
+    expect(accepts((s) => da(s, { 'spark.dynamicAllocation.shuffleTracking.enabled': false, 'spark.shuffle.service.enabled': true })).applications[0]!.conf['spark.dynamicAllocation.enabled']).toBe(true);
+  });
 });
 
 describe('scenario file: Spark settings', () => {
