@@ -22,7 +22,7 @@ import { ENDPOINT, endpointAddress, executorProcess, workerId as sparkWorkerId }
 import { NETWORK_SYSTEM_ID } from '../machines/rpc.js';
 import { resourceManagerMachine } from '../machines/yarn/resourceManager.js';
 import { containerMachine, nodeManagerMachine, type NodeManagerContext } from '../machines/yarn/nodeManager.js';
-import { applicationMasterMachine } from '../machines/yarn/applicationMaster.js';
+import { applicationMasterMachine, initialTargetExecutorNumber } from '../machines/yarn/applicationMaster.js';
 import { yarnSchedulerEndpointMachine } from '../machines/yarn/yarnSchedulerEndpoint.js';
 import { RESOURCE_MANAGER_ADDRESS, amAddress, applicationAttemptId, applicationId as yarnApplicationId, nodeId as yarnNodeId, nodeManagerAddress } from '../machines/yarn/ids.js';
 import type { ApplicationDescription } from '../machines/protocol.js';
@@ -65,20 +65,9 @@ export const workerProcess = (worker: WorkerSpec) => worker.host;
 export const workerAddress = (worker: WorkerSpec) => endpointAddress(workerProcess(worker), ENDPOINT.Worker);
 export const driverProcessName = (app: ApplicationSpec) => `driver-${app.index}`;
 export const nodeManagerProcess = (nm: NodeManagerSpec) => nm.host;
-/** YarnSparkHadoopUtil.DEFAULT_NUMBER_EXECUTORS: spark.executor.instances on YARN when unset. */
-export const DEFAULT_NUMBER_EXECUTORS = 2;
 /** The YARN ids of an application: the RM numbers applications from 1 in submission order (here: scenario order). */
 export function yarnIds(scenario: Scenario, app: ApplicationSpec): { appId: string; appAttemptId: string } {
   return { appId: yarnApplicationId(scenario.startTimeMs, app.index + 1), appAttemptId: applicationAttemptId(scenario.startTimeMs, app.index + 1) };
-}
-/**
- * YarnSparkHadoopUtil.getInitialTargetExecutorNumber without dynamic allocation:
- * spark.executor.instances, default 2. Read from the raw conf until the key joins CONF_TABLE.
- */
-export function initialTargetExecutors(app: ApplicationSpec): number {
-  const raw = app.rawConf['spark.executor.instances'];
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^[0-9]+$/.test(raw.trim()) ? Number(raw) : undefined;
-  return n ?? DEFAULT_NUMBER_EXECUTORS;
 }
 export const driverAddress = (app: ApplicationSpec, endpoint: (typeof ENDPOINT)[keyof typeof ENDPOINT]) => endpointAddress(driverProcessName(app), endpoint);
 
@@ -251,7 +240,7 @@ export class Cluster {
         // spark.executor.cores defaults to 1 on YARN.
         executorCores: optNum(app.conf, 'spark.executor.cores') ?? 1,
         executorMemory: num(app.conf, 'spark.executor.memory'),
-        initialTarget: initialTargetExecutors(app),
+        initialTarget: initialTargetExecutorNumber(app.conf),
         heartbeatIntervalMs: num(app.conf, 'spark.yarn.scheduler.heartbeat.interval-ms'),
         initialAllocationIntervalMs: num(app.conf, 'spark.yarn.scheduler.initial-allocation.interval'),
       },

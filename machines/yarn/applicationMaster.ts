@@ -24,6 +24,21 @@ import {
   requestTotalExecutors, updateResourceRequests, type AllocatorEffect, type YarnAllocatorState,
 } from './yarnAllocator.js';
 import type { ApplicationDescription } from '../protocol.js';
+import { optNum, type ResolvedConf } from '../conf.js';
+import { initialNumExecutors, isDynamicAllocationEnabled } from '../allocationConf.js';
+
+/** YarnSparkHadoopUtil.DEFAULT_NUMBER_EXECUTORS: spark.executor.instances on YARN when unset. */
+export const DEFAULT_NUMBER_EXECUTORS = 2;
+
+/**
+ * SchedulerBackendUtils.getInitialTargetExecutorNumber: with dynamic allocation
+ * Utils.getDynamicAllocationInitialExecutors (max(minExecutors, initialExecutors,
+ * spark.executor.instances)), else spark.executor.instances, default 2.
+ */
+export function initialTargetExecutorNumber(conf: ResolvedConf): number {
+  if (isDynamicAllocationEnabled(conf)) return initialNumExecutors(conf);
+  return optNum(conf, 'spark.executor.instances') ?? DEFAULT_NUMBER_EXECUTORS;
+}
 
 /** The delayed reporter wake-up's id. */
 export const REPORTER = 'reporter';
