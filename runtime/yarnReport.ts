@@ -15,7 +15,7 @@ export interface ContainerReport {
   nodeId: string;
   memoryMb: number;
   vCores: number;
-  /** When the AM sent StartContainerRequest. */
+  /** When the AM sent StartContainerRequest (ms after the start). */
   launchedAtMs: number;
   /** When the AM learnt of the completion (AllocateResponse), null while running. */
   completedAtMs: number | null;
@@ -30,21 +30,20 @@ export interface NodeManagerReport { nodeId: string; host: string; cores: number
 export interface YarnReport { containers: ContainerReport[]; nodeManagers: NodeManagerReport[] }
 
 export function yarnReport(cluster: Cluster): YarnReport {
-  const start = cluster.scenario.startTimeMs;
   const containers = new Map<string, ContainerReport>();
   for (const m of cluster.trace.messages()) {
     const msg = m.message;
     if (msg.type === 'StartContainerRequest') {
       containers.set(msg.container.id, {
         id: msg.container.id, appId: msg.launchContext.appId, executorId: msg.launchContext.executorId, nodeId: msg.container.nodeId,
-        memoryMb: msg.container.resource.memory, vCores: msg.container.resource.vCores, launchedAtMs: m.sentAtMs - start,
+        memoryMb: msg.container.resource.memory, vCores: msg.container.resource.vCores, launchedAtMs: m.sentAtMs,
         completedAtMs: null, exitStatus: null, exitStatusName: null, diagnostics: null,
       });
     } else if (msg.type === 'AllocateResponse' && m.outcome === 'delivered') {
       for (const s of msg.completedContainersStatuses) {
         const c = containers.get(s.containerId);
         if (!c || c.completedAtMs !== null) continue;
-        Object.assign(c, { completedAtMs: m.atMs - start, exitStatus: s.exitStatus, exitStatusName: exitStatusName(s.exitStatus) ?? null, diagnostics: s.diagnostics });
+        Object.assign(c, { completedAtMs: m.atMs, exitStatus: s.exitStatus, exitStatusName: exitStatusName(s.exitStatus) ?? null, diagnostics: s.diagnostics });
       }
     }
   }

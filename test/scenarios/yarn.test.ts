@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../runtime/cluster.js';
-import { buildReport } from '../../runtime/report.js';
+import { buildReport, driverEvents } from '../../runtime/report.js';
+import { loadScenario } from '../../runtime/scenario.js';
+import { timelineLines } from '../../runtime/timeline.js';
 import { checkInvariants } from '../../runtime/checkers.js';
 import { parseScenario } from '../../runtime/scenario.js';
 import type { SchedulerBackendContext } from '../../machines/schedulerBackend.js';
@@ -118,5 +120,18 @@ describe('Spark on YARN', () => {
     expect(buildReport(cluster, result).applications[0]!.jobs[0]).toMatchObject({ result: 'succeeded', tasks: 40 });
     expect(checkInvariants(cluster)).toEqual([]);
     expect(cluster.run().violation).toBeUndefined();
+  });
+
+  it('scenarios/yarn.json: same seed, byte-identical report and timeline, with the fault and Spark\'s memory-limit reason on its lines', () => {
+    const once = () => {
+      const cluster = createCluster(loadScenario('scenarios/yarn.json'));
+      const result = cluster.run();
+      return { report: JSON.stringify(buildReport(cluster, result)), timeline: timelineLines(cluster.trace.entries, { driverEvents: driverEvents(cluster) }) };
+    };
+    const a = once();
+    expect(once()).toEqual(a);
+    expect(a.timeline.some((l) => /FAULT container-killed container_1767225600000_0001_01_000003: the container is killed with exit status KILLED_EXCEEDED_PMEM \(-104\)$/.test(l))).toBe(true);
+    expect(a.timeline.some((l) => l.endsWith('driver-0  executor 2 removed: Container killed by YARN for exceeding physical memory limits. 1.5 GB of 1.4 GB physical memory used. Consider boosting spark.executor.memoryOverhead.'))).toBe(true);
+    expect(JSON.parse(a.report).yarn.containers[1]).toMatchObject({ executorId: '2', exitStatus: -104, exitStatusName: 'KILLED_EXCEEDED_PMEM' });
   });
 });
