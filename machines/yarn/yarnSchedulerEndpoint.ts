@@ -42,12 +42,21 @@ export interface YarnSchedulerContext {
 export const lossReasonTimeoutId = (executorId: string) => `lossReason-${executorId}`;
 /** ExecutorProcessLost()'s default message. */
 export const EXECUTOR_PROCESS_LOST = 'Executor Process Lost';
+const PROCESS_LOST: ExecutorLossReason = { kind: 'ExecutorProcessLost', message: EXECUTOR_PROCESS_LOST, causedByApp: true };
 
 export const yarnSchedulerEndpointMachine = setup({
   types: { input: {} as YarnSchedulerInput, context: {} as YarnSchedulerContext, events: {} as YarnSchedulerEvent },
   actions: {
     toAm: enqueueActions(({ context, enqueue, system }, params: { message: Parameters<typeof rpc>[2] }) => {
       if (context.amEndpoint) enqueue.sendTo(networkOf(system), rpc(context.address, context.amEndpoint, params.message));
+    }),
+    /** The loss-reason ask ended (answer, failure or timeout): forget it, then RemoveExecutor(id, reason). */
+    settle: enqueueActions(({ context, enqueue, system }, params: { executorId: string; reason: ExecutorLossReason }) => {
+      enqueue.cancel(lossReasonTimeoutId(params.executorId));
+      const { [params.executorId]: _done, ...asking } = context.askingLossReason;
+      enqueue.assign({ askingLossReason: asking });
+      const driver = system.get(siblingAddress(context.address, ENDPOINT.CoarseGrainedScheduler)) as AnyActorRef | undefined;
+      if (driver) enqueue.sendTo(driver, { type: 'RemoveExecutor', executorId: params.executorId, reason: params.reason } satisfies RemoveExecutor);
     }),
     /** driverEndpoint.send(RemoveExecutor(id, reason)). */
     removeExecutor: enqueueActions(({ context, enqueue, system }, params: { executorId: string; reason: ExecutorLossReason }) => {
@@ -94,31 +103,17 @@ export const yarnSchedulerEndpointMachine = setup({
         ExecutorLossReasonReply: {
           guard: ({ context, event }) => context.askingLossReason[event.executorId] === true,
           description: 'The AM\'s answer: RemoveExecutor(id, reason).',
-          actions: enqueueActions(({ context, event, enqueue }) => {
-            enqueue.cancel(lossReasonTimeoutId(event.executorId));
-            const { [event.executorId]: _done, ...asking } = context.askingLossReason;
-            enqueue.assign({ askingLossReason: asking });
-            enqueue({ type: 'removeExecutor', params: { executorId: event.executorId, reason: event.reason } });
-          }),
+          actions: { type: 'settle', params: ({ event }) => ({ executorId: event.executorId, reason: event.reason }) },
         },
         GetExecutorLossReasonFailed: {
           guard: ({ context, event }) => context.askingLossReason[event.executorId] === true,
           description: '"Attempted to get executor loss reason ... but got no response. Marking as agent lost.": RemoveExecutor(id, ExecutorProcessLost()).',
-          actions: enqueueActions(({ context, event, enqueue }) => {
-            enqueue.cancel(lossReasonTimeoutId(event.executorId));
-            const { [event.executorId]: _done, ...asking } = context.askingLossReason;
-            enqueue.assign({ askingLossReason: asking });
-            enqueue({ type: 'removeExecutor', params: { executorId: event.executorId, reason: { kind: 'ExecutorProcessLost', message: EXECUTOR_PROCESS_LOST, causedByApp: true } } });
-          }),
+          actions: { type: 'settle', params: ({ event }) => ({ executorId: event.executorId, reason: PROCESS_LOST }) },
         },
         'yarnScheduler.lossReasonTimeout': {
           guard: ({ context, event }) => context.askingLossReason[event.executorId] === true,
           description: 'The ask timed out (spark.rpc.askTimeout): RemoveExecutor(id, ExecutorProcessLost()).',
-          actions: enqueueActions(({ context, event, enqueue }) => {
-            const { [event.executorId]: _done, ...asking } = context.askingLossReason;
-            enqueue.assign({ askingLossReason: asking });
-            enqueue({ type: 'removeExecutor', params: { executorId: event.executorId, reason: { kind: 'ExecutorProcessLost', message: EXECUTOR_PROCESS_LOST, causedByApp: true } } });
-          }),
+          actions: { type: 'settle', params: ({ event }) => ({ executorId: event.executorId, reason: PROCESS_LOST }) },
         },
         'yarnScheduler.stop': {
           target: 'done',
