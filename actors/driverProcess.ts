@@ -2,13 +2,17 @@
  * The driver JVM: SparkContext creates HeartbeatReceiver, the scheduler backend (with
  * TaskSchedulerImpl), the DAGScheduler and, when the backend starts, the StandaloneAppClient; then
  * it tells HeartbeatReceiver TaskSchedulerIsSet and runs the user's program, here the scenario's
- * jobs, each submitted at its time; when the last job ends it calls SparkContext.stop().
+ * jobs, each submitted at its time; when the last job ends it calls SparkContext.stop(). With
+ * spark.dynamicAllocation.enabled it creates the ExecutorAllocationManager (a listener on the
+ * driver's bus) and starts it once the scheduler backend has started (the application is
+ * registered: StandaloneSchedulerBackend.start() blocks until then).
  * Not a Spark class: the stand-in for SparkContext's constructor and the user's main().
  */
 import { assign, enqueueActions, setup, type AnyActorLogic, type AnyActorRef } from 'xstate';
 import { ENDPOINT, endpointAddress } from '../machines/ids.js';
 import type { ApplicationDescription, JobFailed, JobSucceeded, StageSpec } from '../machines/protocol.js';
 import type { ResolvedConf } from '../machines/conf.js';
+import { isDynamicAllocationEnabled } from '../machines/allocationConf.js';
 
 export interface PlannedJob {
   jobId: number;
@@ -37,12 +41,14 @@ export interface DriverLogics {
   schedulerBackend: AnyActorLogic;
   heartbeatReceiver: AnyActorLogic;
   dagScheduler: AnyActorLogic;
+  allocationManager: AnyActorLogic;
 }
 
 type DriverEvent =
   | { type: 'driver.started' }
   | { type: 'sparkContext.stop'; reason: string }
   | { type: 'driver.submitJob'; jobId: number }
+  | { type: 'sparkContext.schedulerBackendStarted' }
   | JobSucceeded
   | JobFailed;
 
@@ -75,6 +81,9 @@ export function createDriverProcess(logics: DriverLogics) {
       const yarn = context.clusterManager?.kind === 'yarn' ? context.clusterManager : undefined;
       spawn(logics.schedulerBackend, { id: ENDPOINT.CoarseGrainedScheduler, systemId: at(ENDPOINT.CoarseGrainedScheduler), input: { address: at(ENDPOINT.CoarseGrainedScheduler), conf: context.conf, clusterManager: yarn ? 'yarn' : 'standalone' } });
       spawn(logics.dagScheduler, { id: ENDPOINT.DAGScheduler, systemId: at(ENDPOINT.DAGScheduler), input: { address: at(ENDPOINT.DAGScheduler), conf: context.conf } });
+      if (isDynamicAllocationEnabled(context.conf)) {
+        spawn(logics.allocationManager, { id: ENDPOINT.ExecutorAllocationManager, systemId: at(ENDPOINT.ExecutorAllocationManager), input: { address: at(ENDPOINT.ExecutorAllocationManager), conf: context.conf } });
+      }
       // YarnClientSchedulerBackend.start: the Client submitted the application; the YarnSchedulerEndpoint waits for its AM.
       if (yarn) spawn(logics.yarnScheduler!, { id: ENDPOINT.YarnScheduler, systemId: at(ENDPOINT.YarnScheduler), input: { address: at(ENDPOINT.YarnScheduler), appId: yarn.appId, conf: context.conf } });
       else spawn(logics.appClient, {
@@ -103,6 +112,10 @@ export function createDriverProcess(logics: DriverLogics) {
               }),
             },
           },
+          'sparkContext.schedulerBackendStarted': {
+            actions: { type: 'tell', params: { endpoint: ENDPOINT.ExecutorAllocationManager, event: { type: 'allocationManager.start' } } },
+            description: 'SparkContext: the backend has started (application registered): ExecutorAllocationManager.start(), if there is one.',
+          },
           'sparkContext.stop': { target: 'stopped', description: 'The application is dead (StandaloneSchedulerBackend.dead): sc.stop().' },
           JobSucceeded: { target: 'checking', actions: assign({ results: ({ context, event }) => ({ ...context.results, [event.jobId]: 'succeeded' }) }) },
           JobFailed: { target: 'checking', actions: assign({ results: ({ context, event }) => ({ ...context.results, [event.jobId]: 'failed' }) }) },
@@ -117,6 +130,7 @@ export function createDriverProcess(logics: DriverLogics) {
       stopped: {
         description: 'SparkContext.stop(): the scheduler backend stops its executors and unregisters the application.',
         entry: [
+          { type: 'tell', params: { endpoint: ENDPOINT.ExecutorAllocationManager, event: { type: 'allocationManager.stop' } } },
           { type: 'tell', params: { endpoint: ENDPOINT.HeartbeatReceiver, event: { type: 'heartbeatReceiver.stop' } } },
           { type: 'tell', params: { endpoint: ENDPOINT.CoarseGrainedScheduler, event: { type: 'backend.stop' } } },
         ],

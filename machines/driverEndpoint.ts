@@ -21,7 +21,7 @@ import { ENDPOINT, processOf } from './ids.js';
 import {
   lossReasonMessage,
   type Address, type AppClientConnected, type AppClientDead, type AppClientDisconnected, type AppClientExecutorAdded, type AppClientExecutorRemoved,
-  type AppClientWorkerRemoved, type BackendKillExecutors, type BackendStop, type CancelTasks, type ExecutorLossReason, type ExecutorRegistered, type ExecutorRemoved,
+  type AppClientWorkerRemoved, type BackendKillExecutors, type BackendRequestTotalExecutors, type BackendStop, type CancelTasks, type ExecutorLossReason, type ExecutorRegistered, type ExecutorRemoved,
   type KillExecutors, type KillTask, type LaunchedExecutor, type OnDisconnected, type RegisterExecutor, type RemoveAfterDisconnect, type RemoveExecutor, type RequestExecutors,
   type ReviveOffers, type RpcMessage, type SparkContextStop, type StatusUpdate, type SubmitTasks,
 } from './protocol.js';
@@ -75,7 +75,7 @@ export interface SchedulerBackendContext {
 
 export type SchedulerBackendEvent =
   | ReviveOffers | RegisterExecutor | LaunchedExecutor | StatusUpdate | RemoveExecutor | KillTask | OnDisconnected | RemoveAfterDisconnect
-  | BackendKillExecutors | BackendStop | SubmitTasks | CancelTasks
+  | BackendKillExecutors | BackendRequestTotalExecutors | BackendStop | SubmitTasks | CancelTasks
   | AppClientConnected | AppClientDisconnected | AppClientDead | AppClientExecutorAdded | AppClientExecutorRemoved | AppClientWorkerRemoved;
 
 export type ClusterManager = 'standalone' | 'yarn';
@@ -84,13 +84,16 @@ export type ClusterManager = 'standalone' | 'yarn';
 export type DriverPeer = typeof ENDPOINT.AppClient | typeof ENDPOINT.YarnScheduler | typeof ENDPOINT.HeartbeatReceiver | typeof ENDPOINT.DAGScheduler | typeof ENDPOINT.SparkContext;
 
 /** Calls of the driver's other components: HeartbeatReceiver, AppClient, SparkContext, DAGScheduler. */
-export type PeerEvent = ExecutorRegistered | ExecutorRemoved | RequestExecutors | KillExecutors | SparkContextStop | scheduler.DagSchedulerCall | ExecutorDisconnected;
+export type PeerEvent = ExecutorRegistered | ExecutorRemoved | RequestExecutors | KillExecutors | SparkContextStop | SchedulerBackendStarted | scheduler.DagSchedulerCall | ExecutorDisconnected;
+
+/** StandaloneSchedulerBackend.start() returns once the application is registered: SparkContext goes on (and starts the allocation manager). */
+export interface SchedulerBackendStarted { type: 'sparkContext.schedulerBackendStarted' }
 
 /**
- * The cluster manager's client: where doRequestTotalExecutors / doKillExecutors go. Standalone:
- * the StandaloneAppClient (Master asks); YARN: the YarnSchedulerEndpoint (AM asks).
+ * The cluster manager's client endpoint in the driver: the StandaloneAppClient (Master asks) or
+ * YarnSchedulerBackend's YarnSchedulerEndpoint (AM asks).
  */
-export function clusterManagerClient(c: Pick<SchedulerBackendContext, 'clusterManager'>): typeof ENDPOINT.AppClient | typeof ENDPOINT.YarnScheduler {
+export function clusterManagerEndpoint(c: Pick<SchedulerBackendContext, 'clusterManager'>): typeof ENDPOINT.AppClient | typeof ENDPOINT.YarnScheduler {
   return c.clusterManager === 'yarn' ? ENDPOINT.YarnScheduler : ENDPOINT.AppClient;
 }
 
@@ -265,10 +268,28 @@ function killExecutors(step: Step, e: BackendKillExecutors): void {
     d.requestedTotal = total;
   });
   const appId = step.ctx.appId ?? '';
-  if (e.adjustTargetNumExecutors) {
-    step.out.push({ to: 'peer', endpoint: clusterManagerClient(step.ctx), event: { type: 'RequestExecutors', appId, resourceProfileToTotalExecs: { 0: step.ctx.requestedTotal ?? 0 } } });
-  }
-  step.out.push({ to: 'peer', endpoint: clusterManagerClient(step.ctx), event: { type: 'KillExecutors', appId, executorIds: toKill } });
+  if (e.adjustTargetNumExecutors) clusterManagerClient(step, { type: 'RequestExecutors', appId, resourceProfileToTotalExecs: { 0: step.ctx.requestedTotal ?? 0 } });
+  clusterManagerClient(step, { type: 'KillExecutors', appId, executorIds: toKill });
+}
+
+/**
+ * requestTotalExecutors (3.6): the whole target map is replaced and sent to the cluster manager
+ * (doRequestTotalExecutors). The request-time queue and locality hints are not modelled.
+ */
+function requestTotalExecutors(step: Step, e: BackendRequestTotalExecutors): void {
+  const total = e.resourceProfileIdToNumExecutors[0] ?? 0;
+  update(step, (d) => { d.requestedTotal = total; });
+  clusterManagerClient(step, { type: 'RequestExecutors', appId: step.ctx.appId ?? '', resourceProfileToTotalExecs: { ...e.resourceProfileIdToNumExecutors } });
+}
+
+/**
+ * doRequestTotalExecutors / doKillExecutors: the one place that sends a request or kill to the
+ * cluster manager. Standalone (StandaloneSchedulerBackend): through the StandaloneAppClient, which
+ * asks the Master (RequestExecutors, KillExecutors). YARN (YarnSchedulerBackend): through the
+ * YarnSchedulerEndpoint, which asks the ApplicationMaster.
+ */
+function clusterManagerClient(step: Step, message: RequestExecutors | KillExecutors): void {
+  step.out.push({ to: 'peer', endpoint: clusterManagerEndpoint(step.ctx), event: message });
 }
 
 type Handler<E extends SchedulerBackendEvent['type']> = (step: Step, event: Extract<SchedulerBackendEvent, { type: E }>) => void;
@@ -330,12 +351,17 @@ const HANDLERS: { [E in SchedulerBackendEvent['type']]: Handler<E> } = {
     step.out.push({ to: 'self', event: { type: 'RemoveExecutor', executorId: e.executorId, reason: { kind: 'ExecutorProcessLost', message: DISCONNECT_MESSAGE, causedByApp: true } } });
   },
   'backend.killExecutors': killExecutors,
+  'backend.requestTotalExecutors': requestTotalExecutors,
   // The machine handles backend.stop itself (StopExecutors, StopAppClient, then stopped).
   'backend.stop': () => undefined,
   'taskScheduler.submitTasks': (step, e) => applyScheduler(step, scheduler.submitTasks(step.ctx.scheduler, e.taskSet)),
   // DAGScheduler.cancelRunningIndependentStages: interruptThread = spark.job.interruptOnCancel, false by default.
   'taskScheduler.cancelTasks': (step, e) => applyScheduler(step, scheduler.killAllTaskAttempts(step.ctx.scheduler, e.stageId, false, e.reason)),
-  'appClient.connected': (step, e) => update(step, (d) => { d.appId = e.appId; }),
+  'appClient.connected': (step, e) => {
+    const first = step.ctx.appId === undefined;
+    update(step, (d) => { d.appId = e.appId; });
+    if (first) step.out.push({ to: 'peer', endpoint: ENDPOINT.SparkContext, event: { type: 'sparkContext.schedulerBackendStarted' } });
+  },
   'appClient.disconnected': () => undefined,
   'appClient.dead': (step, e) => {
     applyScheduler(step, scheduler.error(step.ctx.scheduler, e.reason));

@@ -206,6 +206,8 @@ export interface SparkContextStop { type: 'sparkContext.stop'; reason: string }
 export interface HeartbeatReceiverStop { type: 'heartbeatReceiver.stop' }
 /** SparkContext.stop -> SchedulerBackend.stop: stop executors, unregister the application. */
 export interface BackendStop { type: 'backend.stop' }
+/** ExecutorAllocationClient.requestTotalExecutors (the allocation manager's target per resource profile id). */
+export interface BackendRequestTotalExecutors { type: 'backend.requestTotalExecutors'; resourceProfileIdToNumExecutors: Record<number, number> }
 /** ExecutorAllocationClient.killExecutors (SparkContext.killAndReplaceExecutor, killExecutors, dynamic allocation). */
 export interface BackendKillExecutors { type: 'backend.killExecutors'; executorIds: string[]; adjustTargetNumExecutors: boolean; countFailures: boolean; force: boolean }
 

@@ -20,7 +20,7 @@ import { enqueueActions, setup, spawnChild, type AnyActorRef } from 'xstate';
 import { nowOf } from './clock.js';
 import { num, type ResolvedConf } from './conf.js';
 import {
-  backendStep, clusterManagerClient, executorIdOfAddress, executorIdsInOrder, initialContext, removeAfterDisconnectId, type ClusterManager,
+  backendStep, clusterManagerEndpoint, executorIdOfAddress, executorIdsInOrder, initialContext, removeAfterDisconnectId, type ClusterManager,
   type SchedulerBackendContext, type SchedulerBackendEvent,
 } from './driverEndpoint.js';
 import { ENDPOINT, siblingAddress } from './ids.js';
@@ -31,7 +31,7 @@ import { tickerPlaceholder } from './ticker.js';
 import { runningTask } from './runningTasks.js';
 
 export {
-  DISCONNECT_MESSAGE, RETAINED_REMOVED_EXECUTORS, backendStep, clusterManagerClient, executorIdOfAddress, executorIdsInOrder, isExecutorActive, isExecutorBusy,
+  DISCONNECT_MESSAGE, RETAINED_REMOVED_EXECUTORS, backendStep, clusterManagerEndpoint, executorIdOfAddress, executorIdsInOrder, isExecutorActive, isExecutorBusy,
   standaloneLossReason, totalCoreCount, totalRegisteredExecutors,
   type BackendOutput, type BackendStep, type ExecutorData, type PeerEvent, type RemovedExecutor, type SchedulerBackendContext, type SchedulerBackendEvent,
 } from './driverEndpoint.js';
@@ -50,7 +50,7 @@ export const REVIVE_OFFERS_TIMER = 'ReviveOffers';
 /** Every event type, for the stopped state's explicit "ignored" transitions. */
 const EVENT_TYPES: ReadonlyArray<SchedulerBackendEvent['type']> = [
   'ReviveOffers', 'RegisterExecutor', 'LaunchedExecutor', 'StatusUpdate', 'RemoveExecutor', 'KillTask', 'onDisconnected', 'backend.removeAfterDisconnect',
-  'backend.killExecutors', 'backend.stop', 'taskScheduler.submitTasks', 'taskScheduler.cancelTasks',
+  'backend.killExecutors', 'backend.requestTotalExecutors', 'backend.stop', 'taskScheduler.submitTasks', 'taskScheduler.cancelTasks',
   'appClient.connected', 'appClient.disconnected', 'appClient.dead', 'appClient.executorAdded', 'appClient.executorRemoved', 'appClient.workerRemoved',
 ];
 
@@ -106,7 +106,7 @@ export const schedulerBackendMachine = setup({
       enqueue.stopChild(REVIVE_OFFERS_TIMER);
       for (const id of executorIdsInOrder(context)) enqueue.sendTo(networkOf(system), rpc(context.address, context.executors[id]!.address, { type: 'StopExecutor' }));
       // Standalone: client.stop() (StopAppClient); YARN: signalDriverStop (Shutdown(0) to the AM).
-      const client = system.get(siblingAddress(context.address, clusterManagerClient(context))) as AnyActorRef | undefined;
+      const client = system.get(siblingAddress(context.address, clusterManagerEndpoint(context))) as AnyActorRef | undefined;
       if (client) enqueue.sendTo(client, context.clusterManager === 'yarn' ? { type: 'yarnScheduler.stop', exitCode: 0 } : { type: 'StopAppClient' });
     }),
   },
@@ -156,6 +156,7 @@ export const schedulerBackendMachine = setup({
           { guard: 'stillPendingLossReason', actions: 'handle', description: 'Still pending a loss reason: RemoveExecutor(id, ExecutorProcessLost("Remote RPC client disassociated. ...")) to itself.' },
           { description: 'The Master\'s report (or another removal) came first: nothing.' },
         ],
+        'backend.requestTotalExecutors': { actions: 'handle', description: 'requestTotalExecutors (dynamic allocation): replace the target and send it to the cluster manager (standalone: RequestExecutors through the AppClient).' },
         'backend.killExecutors': { actions: 'handle', description: 'killExecutors: skip unknown, already pending and (without force) busy executors; mark pending to remove (!countFailures); adjust the target (RequestExecutors); KillExecutors through the AppClient.' },
         'taskScheduler.submitTasks': { actions: 'handle', description: 'TaskSchedulerImpl.submitTasks: a TaskSetManager; older attempts of the stage become zombies; reviveOffers.' },
         'taskScheduler.cancelTasks': { actions: 'handle', description: 'TaskSchedulerImpl.killAllTaskAttempts: KillTask for every running attempt of the stage ("Stage cancelled: <reason>"), and the stage\'s task sets are suspended.' },

@@ -3,6 +3,7 @@
  * the actors' snapshots after every delivered message when a cluster runs in checked mode (and
  * once at the end of every CLI run). Each has a name; a violation names it and says what broke.
  */
+import type { AllocationManagerContext } from '../machines/allocationManager.js';
 import { num } from '../machines/conf.js';
 import { ENDPOINT } from '../machines/ids.js';
 import { runningEntries } from '../machines/runningTasks.js';
@@ -146,6 +147,20 @@ export const CHECKERS: readonly Checker[] = [
           .map((id) => `${app.name}: executor ${id} is active on the driver but has no container in the ApplicationMaster's books`);
       });
     },
+  },
+  {
+    // ExecutorAllocationManager: every target it sets lies in [minExecutors, maxExecutors]. The
+    // initial target may exceed maxExecutors (Spark does not check initialExecutors against it)
+    // until the first stage or idle timeout ends the initializing state.
+    name: 'allocation-target',
+    check: (c) => c.scenario.applications.flatMap((app) => {
+      const eam = c.driverEndpoint(app.index, ENDPOINT.ExecutorAllocationManager)?.getSnapshot().context as AllocationManagerContext | undefined;
+      if (!eam) return [];
+      const { minExecutors, maxExecutors, initialExecutors } = eam.conf;
+      const untouchedInitial = eam.initializing && eam.target === initialExecutors;
+      if (eam.target >= minExecutors && (eam.target <= maxExecutors || untouchedInitial)) return [];
+      return [`${app.name}: allocation target ${eam.target} outside [${minExecutors}, ${maxExecutors}]`];
+    }),
   },
   {
     name: 'retry-rule',

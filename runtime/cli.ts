@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The command line: `spark-statecharts run [FILE] [--seed N] [--json] [--until T] [--verbose] [--no-check] [--event-log DIR]`,
- * `spark-statecharts sweep [--seeds 1..1000] [--mode safety|liveness|both] [--jobs N] [--check-determinism] [--out DIR]`
+ * `spark-statecharts sweep [--seeds 1..1000] [--mode safety|liveness|both] [--jobs N] [--check-determinism] [--dynamic-allocation] [--out DIR]`
  * `spark-statecharts eventlog check PATH... [--allow-incomplete]` and
  * `spark-statecharts diagram [MACHINE] [--format mermaid|svg|dot] [--out FILE] [--list] [--coverage FILE]`.
  * Exit codes: 0 done, 1 a checked invariant failed, 2 bad input (one line naming the file, the
@@ -176,7 +176,7 @@ function parseJobs(value: string): number {
   return Number(value);
 }
 
-interface SweepCliOptions { seeds: number[]; mode: StormMode[]; jobs: number; checkDeterminism?: boolean; coverage?: boolean; coverageFile?: string; out: string }
+interface SweepCliOptions { seeds: number[]; mode: StormMode[]; jobs: number; checkDeterminism?: boolean; dynamicAllocation?: boolean; coverage?: boolean; coverageFile?: string; out: string }
 
 async function sweep(options: SweepCliOptions, out: (text: string) => void): Promise<number> {
   const lines: string[] = ['mode       seeds  failures  simulated (h)  wall (s)  seeds/min'];
@@ -188,7 +188,7 @@ async function sweep(options: SweepCliOptions, out: (text: string) => void): Pro
     bar.start(options.seeds.length, 0, { failures: 0 });
     const started = performance.now();
     const results = await runSweep({
-      seeds: options.seeds, mode, jobs: options.jobs, checkDeterminism: options.checkDeterminism ?? false, coverage: (options.coverage ?? false) || options.coverageFile !== undefined,
+      seeds: options.seeds, mode, jobs: options.jobs, checkDeterminism: options.checkDeterminism ?? false, dynamicAllocation: options.dynamicAllocation ?? false, coverage: (options.coverage ?? false) || options.coverageFile !== undefined,
       onResult: (r) => {
         if (r.failure) failed++;
         if (r.coverage) coverage.merge(r.coverage);
@@ -203,8 +203,9 @@ async function sweep(options: SweepCliOptions, out: (text: string) => void): Pro
   }
   if (failures.length > 0) mkdirSync(options.out, { recursive: true });
   for (const { failure } of failures) {
-    const file = join(options.out, `storm-${failure!.mode}-${failure!.seed}.json`);
-    const minimal = join(options.out, `storm-${failure!.mode}-${failure!.seed}-min.json`);
+    const name = `storm-${failure!.mode}${options.dynamicAllocation ? '-da' : ''}-${failure!.seed}`;
+    const file = join(options.out, `${name}.json`);
+    const minimal = join(options.out, `${name}-min.json`);
     writeFileSync(file, `${JSON.stringify(failure!.scenario, null, 2)}\n`);
     writeFileSync(minimal, `${JSON.stringify(shrinkFailure(failure!), null, 2)}\n`);
     lines.push('', `FAIL seed ${failure!.seed} (${failure!.mode}, ${failure!.kind}): ${failure!.detail}`, `  replay: spark-statecharts run ${file}`, `  smallest fault plan that still fails: spark-statecharts run ${minimal}`);
@@ -256,6 +257,7 @@ async function parseAndRun(argv: string[], out: (text: string) => void, io: Live
     .option('--mode <mode>', 'safety (faults throughout), liveness (faults, then quiet: everything must finish) or both', parseMode, parseMode('both'))
     .option('--jobs <n>', 'worker threads', parseJobs, availableParallelism())
     .option('--check-determinism', 'run every seed twice and compare the traces')
+    .option('--dynamic-allocation', "run the storms' etl application with dynamic allocation (executors requested and removed by the ExecutorAllocationManager)")
     .option('--out <dir>', 'where failing scenarios are written', 'sweep-failures')
     .option('--coverage', 'print which states and transitions of each machine the sweep reached')
     .option('--coverage-file <file>', 'write the states and transitions the sweep reached as JSON (draw it with diagram --coverage)', parseCoverageFile)

@@ -6,6 +6,8 @@
 import { createActor, enqueueActions, setup, type AnyActorLogic, type AnyActorRef, type Actor, type InspectionEvent } from 'xstate';
 import { networkLogic, type NetworkControl } from '../actors/network.js';
 import { tickerLogic } from '../actors/ticker.js';
+import { isDynamicAllocationEnabled } from '../machines/allocationConf.js';
+import { allocationManagerMachine } from '../machines/allocationManager.js';
 import { createExecutorProcess } from '../actors/executorProcess.js';
 import { createDriverProcess } from '../actors/driverProcess.js';
 import { appClientMachine } from '../machines/appClient.js';
@@ -82,6 +84,9 @@ export function applicationDescription(app: ApplicationSpec): ApplicationDescrip
     memoryPerExecutorMB: num(conf, 'spark.executor.memory'),
     ...(maxCores !== undefined ? { maxCores } : {}),
     ...(coresPerExecutor !== undefined ? { coresPerExecutor } : {}),
+    // StandaloneSchedulerBackend: with dynamic allocation the Master launches nothing until the
+    // allocation manager's first request (initialExecutorLimit = Some(0)).
+    ...(isDynamicAllocationEnabled(conf) ? { initialExecutorLimit: 0 } : {}),
   };
 }
 
@@ -155,6 +160,7 @@ export class Cluster {
       schedulerBackend: schedulerBackendMachine.provide({ actors: { ticker: tickerLogic } }),
       heartbeatReceiver: heartbeatReceiverMachine.provide({ actors: { ticker: tickerLogic } }),
       dagScheduler: dagSchedulerMachine,
+      allocationManager: allocationManagerMachine.provide({ actors: { ticker: tickerLogic } }),
     });
     for (const app of scenario.applications) {
       const yarn = scenario.clusterManager === 'yarn' ? yarnIds(scenario, app) : undefined;

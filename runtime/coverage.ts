@@ -11,6 +11,7 @@ import { appClientMachine } from '../machines/appClient.js';
 import { schedulerBackendMachine } from '../machines/schedulerBackend.js';
 import { heartbeatReceiverMachine } from '../machines/heartbeatReceiver.js';
 import { dagSchedulerMachine } from '../machines/dagScheduler.js';
+import { allocationManagerMachine } from '../machines/allocationManager.js';
 import { executorBackendMachine } from '../machines/executorBackend.js';
 import { taskRunnerMachine } from '../machines/task.js';
 
@@ -30,14 +31,22 @@ export function machineElements(machine: AnyStateMachine): { states: string[]; t
   return { states, transitions };
 }
 
-/** Coverage as plain data (per machine id, sorted), to send between threads or write as JSON. */
-export interface CoverageData { states: Record<string, string[]>; transitions: Record<string, string[]> }
+/**
+ * Coverage as plain data (per machine id, sorted), to send between threads or write as JSON.
+ * `branches` tells apart the guarded alternatives of one event (`<transition key> #<index>`, the
+ * index in the state's list for that event), so a diagram colours only the branch taken.
+ */
+export interface CoverageData { states: Record<string, string[]>; transitions: Record<string, string[]>; branches?: Record<string, string[]> }
+
+/** The branch key of a transition: its coverage key and its index among the state's transitions for that event. */
+export const branchKey = (transitionKey: string, index: number): string => `${transitionKey} #${index}`;
 
 /** Reached states and transitions per machine id; mergeable across runs and threads. */
 export class Coverage {
   readonly machines = new Map<string, AnyStateMachine>();
   readonly states = new Map<string, Set<string>>();
   readonly transitions = new Map<string, Set<string>>();
+  readonly branches = new Map<string, Set<string>>();
 
   /** The inspection observer to pass as `inspect` to a cluster. */
   readonly observe = (event: InspectionEvent): void => {
@@ -51,10 +60,16 @@ export class Coverage {
     for (const node of nodes) states.add(node.id);
     if (event.type === '@xstate.microstep') {
       const taken = this.set(this.transitions, id);
+      const branches = this.set(this.branches, id);
       for (const t of event._transitions) {
         const eventType = (t as { eventType?: string }).eventType;
-        const source = (t as unknown as { source: { id: string } }).source.id;
-        taken.add(`${source} on ${eventType === '' || eventType === undefined ? 'always' : eventType}`);
+        const sourceNode = (t as unknown as { source: { id: string; transitions: Map<string, unknown[]>; always?: unknown[] } }).source;
+        const source = sourceNode.id;
+        const key = `${source} on ${eventType === '' || eventType === undefined ? 'always' : eventType}`;
+        taken.add(key);
+        const candidates = eventType === '' || eventType === undefined ? sourceNode.always : sourceNode.transitions.get(eventType);
+        const index = candidates?.indexOf(t) ?? -1;
+        if (index >= 0) branches.add(branchKey(key, index));
         // The source was active, even if only within this step (an initial state left at once).
         states.add(source);
       }
@@ -64,11 +79,13 @@ export class Coverage {
   merge(other: CoverageData): void {
     for (const [id, states] of Object.entries(other.states)) for (const s of states) this.set(this.states, id).add(s);
     for (const [id, transitions] of Object.entries(other.transitions)) for (const t of transitions) this.set(this.transitions, id).add(t);
+    for (const [id, branches] of Object.entries(other.branches ?? {})) for (const b of branches) this.set(this.branches, id).add(b);
   }
 
   toJSON(): CoverageData {
     const plain = (m: Map<string, Set<string>>) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, [...v].sort()]));
-    return { states: plain(this.states), transitions: plain(this.transitions) };
+    const branches = plain(this.branches);
+    return { states: plain(this.states), transitions: plain(this.transitions), ...(Object.keys(branches).length > 0 ? { branches } : {}) };
   }
 
   /** One row per machine: reached / defined states and transitions, and what was never reached. */
@@ -99,7 +116,7 @@ export class Coverage {
 /** The machines a cluster runs, for coverage reports. */
 export const CLUSTER_MACHINES: readonly AnyStateMachine[] = [
   masterMachine, workerMachine, executorRunnerMachine, appClientMachine, schedulerBackendMachine,
-  heartbeatReceiverMachine, dagSchedulerMachine, executorBackendMachine, taskRunnerMachine,
+  heartbeatReceiverMachine, dagSchedulerMachine, executorBackendMachine, taskRunnerMachine, allocationManagerMachine,
 ] as unknown as AnyStateMachine[];
 
 export function coverageLines(coverage: Coverage, machines: readonly AnyStateMachine[] = CLUSTER_MACHINES): string[] {

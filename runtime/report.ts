@@ -3,6 +3,7 @@
  * applications, executors and workers) and of the trace (when executors were launched and
  * removed, message counts). Stable field names; see README "Report".
  */
+import type { AllocationManagerContext } from '../machines/allocationManager.js';
 import type { MasterContext, ExecutorDesc } from '../machines/master.js';
 import { ENDPOINT } from '../machines/ids.js';
 import { jobSummaries, type DagSchedulerContext, type JobSummary } from '../machines/dagScheduler.js';
@@ -33,6 +34,8 @@ export interface ApplicationReport {
   retryCount: number | null;
   executors: ExecutorReport[];
   jobs: JobSummary[];
+  /** Dynamic allocation: every change of the allocation target, in order (the first entry is the initial target); [] without it. */
+  executorTargets: Array<{ atMs: number; target: number }>;
 }
 
 export interface WorkerReport {
@@ -86,6 +89,7 @@ export function buildReport(cluster: Cluster, result: RunResult): Report {
     const id = cluster.appId(spec.index) ?? null;
     const backend = cluster.driverEndpoint(spec.index, ENDPOINT.CoarseGrainedScheduler)?.getSnapshot().context as SchedulerBackendContext | undefined;
     const dag = cluster.driverEndpoint(spec.index, ENDPOINT.DAGScheduler)?.getSnapshot().context as DagSchedulerContext | undefined;
+    const eam = cluster.driverEndpoint(spec.index, ENDPOINT.ExecutorAllocationManager)?.getSnapshot().context as AllocationManagerContext | undefined;
     const driverView = new Map<string, { registrationTs: number; removedReason?: string }>();
     for (const e of Object.values(backend?.executors ?? {})) driverView.set(e.executorId, { registrationTs: e.registrationTs });
     for (const e of backend?.removed ?? []) driverView.set(e.executorId, { registrationTs: e.registrationTs, removedReason: e.removedReason });
@@ -114,6 +118,7 @@ export function buildReport(cluster: Cluster, result: RunResult): Report {
         };
       }),
       jobs: dag ? jobSummaries(dag) : [],
+      executorTargets: (eam?.targets ?? []).map((t) => ({ atMs: t.atMs - start, target: t.target })),
     };
   });
   const workers = cluster.scenario.workers.map((spec): WorkerReport => {

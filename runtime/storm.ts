@@ -14,7 +14,17 @@ export interface StormOptions {
   mode: StormMode;
   /** Number of faults (default: 3 to 8, drawn). */
   faults?: number;
+  /** Run the `etl` application with dynamic allocation (its executors come and go with the backlog). */
+  dynamicAllocation?: boolean;
 }
+
+/** The `etl` application's dynamic allocation settings in a storm: a short idle timeout so executors are removed within the run. */
+const STORM_DYNAMIC_ALLOCATION = {
+  'spark.dynamicAllocation.enabled': true,
+  'spark.dynamicAllocation.minExecutors': 1,
+  'spark.dynamicAllocation.maxExecutors': 4,
+  'spark.dynamicAllocation.executorIdleTimeout': '20s',
+};
 
 type Json = Record<string, unknown>;
 
@@ -22,16 +32,16 @@ const WORKERS = 4;
 const EXIT_CODES = [1, 137, 143, 56, 0, 52];
 
 /** The cluster and workload every storm runs on. */
-export function stormBase(seed: number, mode: StormMode): Json {
+export function stormBase(seed: number, mode: StormMode, dynamicAllocation = false): Json {
   return {
-    name: `storm-${mode}-${seed}`,
+    name: `storm-${mode}${dynamicAllocation ? '-da' : ''}-${seed}`,
     seed,
     conf: { 'spark.deploy.maxExecutorRetries': 10 },
     workers: [{ count: WORKERS, cores: 4, memory: '2g' }],
     applications: [
       {
         name: 'etl',
-        conf: { 'spark.executor.cores': 2, 'spark.executor.memory': '512m', 'spark.cores.max': 8 },
+        conf: { 'spark.executor.cores': 2, 'spark.executor.memory': '512m', 'spark.cores.max': 8, ...(dynamicAllocation ? STORM_DYNAMIC_ALLOCATION : {}) },
         jobs: [
           { stages: [{ id: 0, tasks: 24, taskDuration: { distribution: 'uniform', min: '2s', max: '8s' } }, { id: 1, tasks: 8, taskDuration: '3s', parents: [0] }] },
           { submitAt: '40s', stages: [{ id: 0, tasks: 16, taskDuration: { distribution: 'exponential', mean: '4s' } }] },
@@ -93,5 +103,5 @@ export function stormScenario(options: StormOptions): Json {
         break;
     }
   }
-  return { ...stormBase(seed, mode), faults };
+  return { ...stormBase(seed, mode, options.dynamicAllocation), faults };
 }

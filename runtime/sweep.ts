@@ -22,11 +22,11 @@ export interface SweepFailure {
 
 export interface SeedResult { seed: number; mode: StormMode; simulatedMs: number; failure?: SweepFailure; coverage?: CoverageData }
 
-export interface SeedOptions { checkDeterminism?: boolean; coverage?: boolean }
+export interface SeedOptions { checkDeterminism?: boolean; coverage?: boolean; dynamicAllocation?: boolean }
 
 /** One seed: build its storm, run it checked, judge it. */
 export function runSeed(seed: number, mode: StormMode, options: SeedOptions = {}): SeedResult {
-  return judge(stormScenario({ seed, mode }), seed, mode, options);
+  return judge(stormScenario({ seed, mode, ...(options.dynamicAllocation ? { dynamicAllocation: true } : {}) }), seed, mode, options);
 }
 
 /** Runs a storm scenario checked and judges it; shrinking calls this on smaller fault plans. */

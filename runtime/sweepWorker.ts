@@ -3,5 +3,5 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runSeed } from './sweep.js';
 import type { StormMode } from './storm.js';
 
-const { seeds, mode, checkDeterminism, coverage } = workerData as { seeds: number[]; mode: StormMode; checkDeterminism: boolean; coverage: boolean };
-for (const seed of seeds) parentPort!.postMessage(runSeed(seed, mode, { checkDeterminism, coverage }));
+const { seeds, mode, checkDeterminism, coverage, dynamicAllocation } = workerData as { seeds: number[]; mode: StormMode; checkDeterminism: boolean; coverage: boolean; dynamicAllocation: boolean };
+for (const seed of seeds) parentPort!.postMessage(runSeed(seed, mode, { checkDeterminism, coverage, dynamicAllocation }));

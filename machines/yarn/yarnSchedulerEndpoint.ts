@@ -72,8 +72,13 @@ export const yarnSchedulerEndpointMachine = setup({
     running: {
       on: {
         RegisterClusterManager: {
-          description: 'The AM registered: "ApplicationMaster registered as <am>".',
-          actions: enqueueActions(({ event, enqueue }) => enqueue.assign({ amEndpoint: event.am })),
+          description: 'The AM registered: "ApplicationMaster registered as <am>". YarnClientSchedulerBackend.start returns (waitForApplication saw the application RUNNING): the backend has its application id and SparkContext goes on (the allocation manager starts).',
+          actions: enqueueActions(({ context, event, enqueue, system }) => {
+            const first = context.amEndpoint === undefined;
+            enqueue.assign({ amEndpoint: event.am });
+            const driver = system.get(siblingAddress(context.address, ENDPOINT.CoarseGrainedScheduler)) as AnyActorRef | undefined;
+            if (first && driver) enqueue.sendTo(driver, { type: 'appClient.connected', appId: context.appId });
+          }),
         },
         RequestExecutors: {
           description: 'doRequestTotalExecutors: RequestExecutors to the AM (false, nothing sent, before the AM registered).',

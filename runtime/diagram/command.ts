@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AnyStateMachine } from 'xstate';
 import { ScenarioError } from '../scenario.js';
+import type { CoverageData } from '../coverage.js';
 import { readCoverageFile } from './coverageFile.js';
 import { drawableMachines, findMachine } from './machines.js';
 import { diagramModel } from './model.js';
@@ -21,7 +22,7 @@ const EXTENSION: Record<DiagramFormat, string> = { mermaid: 'mmd', svg: 'svg', d
 export interface DiagramOptions { format: DiagramFormat; out?: string; list?: boolean; coverage?: string }
 
 /** One machine drawn in one format, coloured when coverage data is given. */
-export async function renderMachine(machine: AnyStateMachine, format: DiagramFormat, coverage?: ReturnType<typeof readCoverageFile>): Promise<string> {
+export async function renderMachine(machine: AnyStateMachine, format: DiagramFormat, coverage?: CoverageData): Promise<string> {
   const model = diagramModel(machine);
   const visited = coverage ? visitedIn(coverage, machine.id) : undefined;
   if (format === 'svg') return toSvg(model, visited);

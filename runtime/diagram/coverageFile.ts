@@ -9,7 +9,7 @@ import type { Coverage, CoverageData } from '../coverage.js';
 import { ScenarioError } from '../scenario.js';
 
 const perMachine = z.record(z.string(), z.array(z.string()));
-const coverageSchema = z.object({ states: perMachine, transitions: perMachine }).strict();
+const coverageSchema = z.object({ states: perMachine, transitions: perMachine, branches: perMachine.optional() }).strict();
 
 export function writeCoverageFile(file: string, coverage: Coverage): void {
   writeFileSync(file, `${JSON.stringify(coverage.toJSON(), null, 2)}\n`);

@@ -6,7 +6,7 @@
  * inside their state, UML's internal-transition compartment: as self-loops they pile up unreadably.
  */
 import { allStates, transitionLabel, type DiagramModel, type DiagramState, type DiagramTransition } from './model.js';
-import type { Visited } from './visited.js';
+import { taken, type Visited } from './visited.js';
 
 const q = (text: string): string => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 /** Graphviz HTML-like label text. */
@@ -29,7 +29,7 @@ function stateStyle(state: DiagramState, visited: Visited | undefined): string[]
 function stateLabel(state: DiagramState, internal: readonly DiagramTransition[], visited: Visited | undefined): string {
   if (internal.length === 0) return q(state.key);
   const rows = internal.map((t) => {
-    const colour = visited ? (visited.transitions.has(t.key) ? COLOURS.visitedLine : COLOURS.missedText) : t.ignored ? COLOURS.missedText : '#000000';
+    const colour = visited ? (taken(visited, t) ? COLOURS.visitedLine : COLOURS.missedText) : t.ignored ? COLOURS.missedText : '#000000';
     const text = html(transitionLabel(t));
     return `<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="${colour}">${t.ignored ? `<I>${text}</I>` : text}</FONT></TD></TR>`;
   });
@@ -62,7 +62,7 @@ function edgeLines(model: DiagramModel, visited: Visited | undefined, out: strin
   const inside = (id: string, ancestor: string) => id.startsWith(`${ancestor}.`);
   const style = (t: DiagramTransition): string[] => {
     if (!visited) return [];
-    return visited.transitions.has(t.key)
+    return taken(visited, t)
       ? [`color=${q(COLOURS.visitedLine)}`, `fontcolor=${q(COLOURS.visitedLine)}`, 'penwidth=2']
       : [`color=${q(COLOURS.missedLine)}`, `fontcolor=${q(COLOURS.missedText)}`];
   };

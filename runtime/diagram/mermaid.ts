@@ -1,7 +1,8 @@
 /**
  * Mermaid `stateDiagram-v2` text of a statechart (GitHub renders it in Markdown). The machine
- * itself is the outer composite state, so transitions the machine handles in every state (on the
- * root) are drawn as self-loops on it; targetless transitions are self-loops on their state.
+ * itself is the outer composite state. A targetless transition of a simple state is a line of
+ * that state's description (inside its box, like UML's internal transitions); Mermaid shows no
+ * description on a composite state, so there (the machine's own handlers) it is a self-loop.
  */
 import { allStates, transitionLabel, type DiagramModel, type DiagramState } from './model.js';
 import type { Visited } from './visited.js';
@@ -29,7 +30,12 @@ export function toMermaid(model: DiagramModel, visited?: Visited): string {
   const root: DiagramState = { ...model.root, key: model.machine };
   out.push(`  [*] --> ${mermaidId(root.id)}`);
   stateLines(root, '  ', out);
+  const composite = new Set(allStates(model).filter((s) => s.children.length > 0).map((s) => s.id));
   for (const t of model.transitions) {
+    if (t.targets.length === 0 && !composite.has(t.source)) {
+      out.push(`  ${mermaidId(t.source)} : ${label(transitionLabel(t))}`);
+      continue;
+    }
     for (const target of t.targets.length > 0 ? t.targets : [t.source]) {
       out.push(`  ${mermaidId(t.source)} --> ${mermaidId(target)} : ${label(transitionLabel(t))}`);
     }

@@ -32,6 +32,8 @@ export interface DiagramTransition {
   guard?: string;
   /** Targetless with no actions: the state swallows the event on purpose. */
   ignored: boolean;
+  /** Index among the state's transitions for this event (guarded alternatives): with `key`, the coverage branch. */
+  branch: number;
 }
 
 export interface DiagramModel {
@@ -94,7 +96,7 @@ function stateOf(node: NodeLike): DiagramState {
 }
 
 function transitionsOf(node: NodeLike, out: DiagramTransition[]): void {
-  const add = (eventType: string, t: TransitionLike) => {
+  const add = (eventType: string, t: TransitionLike, branch: number) => {
     const targets = (t.target ?? []).map((s) => s.id);
     const guard = guardText(t.guard);
     out.push({
@@ -104,10 +106,11 @@ function transitionsOf(node: NodeLike, out: DiagramTransition[]): void {
       event: eventText(eventType, node.id),
       ...(guard !== '' ? { guard } : {}),
       ignored: targets.length === 0 && t.actions.length === 0 && !t.reenter,
+      branch,
     });
   };
-  for (const [eventType, list] of node.transitions) for (const t of list) add(eventType, t);
-  for (const t of node.always ?? []) add('', t);
+  for (const [eventType, list] of node.transitions) list.forEach((t, i) => add(eventType, t, i));
+  (node.always ?? []).forEach((t, i) => add('', t, i));
   for (const child of Object.values(node.states)) transitionsOf(child, out);
 }
 

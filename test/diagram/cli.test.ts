@@ -85,6 +85,10 @@ describe('diagram --coverage', () => {
     // In the first minute every worker registers and none exits.
     expect(coverage.states['Worker']).toEqual(expect.arrayContaining(['Worker.registering', 'Worker.registered']));
     expect(coverage.states['Worker']).not.toContain('Worker.exited');
+    // Guarded alternatives are told apart: LaunchExecutor from the active Master (branch 0) was taken, the ignored one (branch 1) was not.
+    const branches = (coverage as { branches?: Record<string, string[]> }).branches!;
+    expect(branches['Worker']).toContain('Worker on LaunchExecutor #0');
+    expect(branches['Worker']).not.toContain('Worker on LaunchExecutor #1');
 
     const svg = cli('diagram', 'Worker', '--format', 'svg', '--coverage', coverageFile);
     expect(svg.code).toBe(0);
@@ -97,6 +101,10 @@ describe('diagram --coverage', () => {
     const mermaid = cli('diagram', 'Worker', '--coverage', coverageFile).stdout;
     expect(mermaid).toContain('class Worker_registering,Worker_registered visited');
     expect(mermaid).toContain('class Worker_exited unvisited');
+
+    const dot = cli('diagram', 'Worker', '--format', 'dot', '--coverage', coverageFile).stdout;
+    expect(dot).toContain('<FONT POINT-SIZE="9" COLOR="#2d6a4f">LaunchExecutor [fromActiveMaster]</FONT>');
+    expect(dot).toContain('<FONT POINT-SIZE="9" COLOR="#868e96"><I>LaunchExecutor (ignored)</I></FONT>');
   });
 
   it('sweep --coverage-file writes the merged coverage of its seeds, which diagram --coverage reads', () => {

@@ -91,3 +91,20 @@ describe('block ids', () => {
     expect(shuffleDataBlockShuffleId('shuffle_2_5_0.index')).toBeUndefined();
   });
 });
+
+describe('ExecutorAllocationClient on the DriverEndpoint', () => {
+  it('requestTotalExecutors replaces the target and sends RequestExecutors to the cluster manager through the AppClient; the first connected() tells the SparkContext the backend started', () => {
+    const h = startMachine(schedulerBackendMachine, { input: { address: BACKEND, conf: resolveConf({}).conf }, systemId: BACKEND, peers: [HR, DAG, CLIENT, SC, EAM] });
+    h.send({ type: 'appClient.connected', appId: 'app-1' });
+    h.send({ type: 'appClient.connected', appId: 'app-1' });
+    expect(h.peers[SC]).toEqual([{ type: 'sparkContext.schedulerBackendStarted' }]);
+    h.send({ type: 'backend.requestTotalExecutors', resourceProfileIdToNumExecutors: { 0: 4 } });
+    expect(h.peers[CLIENT]).toEqual([{ type: 'RequestExecutors', appId: 'app-1', resourceProfileToTotalExecs: { 0: 4 } }]);
+    expect((h.snapshot().context as { requestedTotal: number }).requestedTotal).toBe(4);
+    // An idle-timeout kill (adjustTargetNumExecutors false) leaves the target alone: only KillExecutors goes out.
+    h.send({ type: 'RegisterExecutor', executorId: '1', executorRef: 'app-1/1/Executor', hostname: '10.0.0.1', cores: 4, logUrls: {}, resourceProfileId: 0 });
+    h.send({ type: 'backend.killExecutors', executorIds: ['1'], adjustTargetNumExecutors: false, countFailures: false, force: false });
+    expect(h.peers[CLIENT]!.slice(1)).toEqual([{ type: 'KillExecutors', appId: 'app-1', executorIds: ['1'] }]);
+    expect((h.snapshot().context as { requestedTotal: number }).requestedTotal).toBe(4);
+  });
+});

@@ -8,6 +8,7 @@ import type { WorkerContext } from '../../machines/worker.js';
 import type { SchedulerBackendContext } from '../../machines/schedulerBackend.js';
 import { runningEntries, runningTasksOf } from '../../machines/runningTasks.js';
 import type { HeartbeatReceiverContext } from '../../machines/heartbeatReceiver.js';
+import type { AllocationManagerContext } from '../../machines/allocationManager.js';
 
 function runningCluster() {
   const cluster = createCluster(parseScenario({
@@ -34,6 +35,25 @@ describe('invariant checkers', () => {
     const w = Object.values(ctx<MasterContext>(c, 'master/Master').workers)[0]!;
     w.cores = 1;
     expect(names(violations(c))).toEqual(['master-resources']);
+  });
+
+  it('catch a dynamic allocation target outside [minExecutors, maxExecutors]', () => {
+    const cluster = createCluster(parseScenario({
+      workers: [{ count: 2, cores: 4, memory: '1g' }],
+      applications: [{
+        name: 'elastic',
+        conf: { 'spark.executor.cores': 2, 'spark.executor.memory': '256m', 'spark.dynamicAllocation.enabled': true, 'spark.dynamicAllocation.minExecutors': 1, 'spark.dynamicAllocation.maxExecutors': 3 },
+        jobs: [{ stages: [{ id: 0, tasks: 100, taskDuration: '10s' }] }],
+      }],
+    }, 'planted.json'), { checked: true });
+    expect(cluster.run(10_000).violation).toBeUndefined();
+    expect(checkInvariants(cluster)).toEqual([]);
+    const eam = cluster.driverEndpoint(0, 'ExecutorAllocationManager')!.getSnapshot().context as AllocationManagerContext;
+    expect(eam.target).toBe(3);
+    eam.target = 4;
+    expect(names(violations(cluster))).toEqual(['allocation-target']);
+    eam.target = 0;
+    expect(violations(cluster)).toEqual(['allocation-target: elastic: allocation target 0 outside [1, 3]']);
   });
 
   it('catch negative free cores on the driver', () => {

@@ -134,4 +134,19 @@ describe('Spark on YARN', () => {
     expect(a.timeline.some((l) => l.endsWith('driver-0  executor 2 removed: Container killed by YARN for exceeding physical memory limits. 1.5 GB of 1.4 GB physical memory used. Consider boosting spark.executor.memoryOverhead.'))).toBe(true);
     expect(JSON.parse(a.report).yarn.containers[1]).toMatchObject({ executorId: '2', exitStatus: -104, exitStatusName: 'KILLED_EXCEEDED_PMEM' });
   });
+
+  it('dynamic allocation on YARN: the allocation manager\'s requestTotalExecutors reaches the AM, which launches executors up to the raised target', () => {
+    const { cluster, sent } = yarnCluster({
+      appConf: { 'spark.dynamicAllocation.enabled': true, 'spark.dynamicAllocation.initialExecutors': 1, 'spark.dynamicAllocation.maxExecutors': 4 },
+      stages: [{ id: 0, tasks: 40, taskDuration: '5s' }],
+    });
+    const result = cluster.run();
+    expect(result.outcome).toBe('completed');
+    expect(result.violation).toBeUndefined();
+    const totals = sent('YarnRequestExecutors').map((m) => (m.message as { resourceProfileToTotalExecs: Record<number, number> }).resourceProfileToTotalExecs[0] ?? 0);
+    // The initial target max(min, initial, instances) = 1, then the backlog ramps it up to maxExecutors.
+    expect(totals[0]).toBe(1);
+    expect(Math.max(...totals)).toBe(4);
+    expect(sent('StartContainerRequest').length).toBeGreaterThanOrEqual(4);
+  });
 });
