@@ -21,6 +21,8 @@ describe('YarnSchedulerEndpoint', () => {
   it('forwards requests and kills to the registered AM, and the AM\'s RemoveExecutor to the DriverEndpoint', () => {
     const h = start();
     h.send({ type: 'RegisterClusterManager', am: AM });
+    // YarnClientSchedulerBackend.start returns: the backend learns its application id.
+    expect(h.peers[DRIVER]!.splice(0)).toEqual([{ type: 'appClient.connected', appId: 'application_1_0001' }]);
     h.send({ type: 'RequestExecutors', appId: 'application_1_0001', resourceProfileToTotalExecs: { 0: 3 } });
     h.send({ type: 'KillExecutors', appId: 'application_1_0001', executorIds: ['1'] });
     expect(h.sent.map((s) => [s.to, s.message])).toEqual([
@@ -35,6 +37,8 @@ describe('YarnSchedulerEndpoint', () => {
   it('asks the AM for a disconnected executor\'s loss reason: the answer, or ExecutorProcessLost() after spark.rpc.askTimeout', () => {
     const h = start();
     h.send({ type: 'RegisterClusterManager', am: AM });
+    h.send({ type: 'RegisterClusterManager', am: AM });
+    expect(h.peers[DRIVER]!.splice(0)).toHaveLength(1);
     h.send({ type: 'yarnScheduler.executorDisconnected', executorId: '1' });
     h.send({ type: 'yarnScheduler.executorDisconnected', executorId: '2' });
     expect(h.sentOf('GetExecutorLossReason').map((s) => [s.to, s.message.executorId, s.message.replyTo])).toEqual([[AM, '1', SELF], [AM, '2', SELF]]);
