@@ -41,6 +41,7 @@ export const CONF_TABLE = {
   // Application (SparkConf of the driver)
   'spark.executor.cores': { kind: 'int', doc: 'cores per executor; unset in standalone: one executor per worker takes all free cores' },
   'spark.executor.memory': { kind: 'size', unit: 'm', default: '1g', doc: 'memory per executor' },
+  'spark.broadcast.blockSize': { kind: 'size', unit: 'k', default: '4m', doc: 'size of a TorrentBroadcast piece' },
   'spark.cores.max': { kind: 'int', doc: 'cap on the cores an application gets in standalone mode' },
   'spark.executor.instances': { kind: 'int', doc: 'executors to request; with dynamic allocation it raises the initial target (Utils.getDynamicAllocationInitialExecutors)' },
   // Dynamic allocation (ExecutorAllocationManager.scala, dynalloc/ExecutorMonitor.scala, internal/config/package.scala).

@@ -40,6 +40,7 @@ import { nowOf } from './clock.js';
 import type { ResolvedConf } from './conf.js';
 import { ENDPOINT, siblingAddress } from './ids.js';
 import type {
+  TaskStorage,
   Address, CancelTasks, DagExecutorAdded, DagExecutorLost, DagTaskEnded, DagTaskSetFailed, DagTaskStarted, JobFailed, JobSucceeded, StageSpec, SubmitJob, SubmitTasks,
 } from './protocol.js';
 import { DEFAULT_RESOURCE_PROFILE_ID, postToListenerBus, type SparkListenerEvent, type ListenerStageInfo } from './sparkListener.js';
@@ -66,6 +67,8 @@ export interface StageInfo {
    */
   partitions: string;
   failureReason?: string;
+  /** The stage's cached RDD and broadcast, shipped in each of its tasks. */
+  storage?: TaskStorage;
 }
 
 export interface JobInfo {
@@ -185,7 +188,7 @@ function submitReadyStages(c: DagSchedulerContext, jobId: number, now: number, o
       }
       stages[id] = { ...stage, state: 'running' };
       const tasks = Array.from({ length: stage.numTasks }, (_, index) => ({ index, partitionId: index }));
-      out.push({ to: 'taskScheduler', event: { type: 'taskScheduler.submitTasks', taskSet: { stageId: id, stageAttemptId: 0, jobId, priority: jobId, tasks } } });
+      out.push({ to: 'taskScheduler', event: { type: 'taskScheduler.submitTasks', taskSet: { stageId: id, stageAttemptId: 0, jobId, priority: jobId, tasks, ...(stage.storage ? { storage: stage.storage } : {}) } } });
     }
   }
   let next: DagSchedulerContext = { ...c, stages };
@@ -206,7 +209,7 @@ export function submitJob(c: DagSchedulerContext, e: SubmitJob, now: number): Da
   e.stages.forEach((s, i) => {
     const id = c.nextStageId + i;
     const parents = s.parents.map((p) => idOf.get(p)).filter((p): p is number => p !== undefined);
-    stages[id] = { id, jobId: e.jobId, specId: s.id, numTasks: Math.max(0, Math.trunc(s.numTasks)), parents, state: 'waiting', partitions: '0'.repeat(Math.max(0, Math.trunc(s.numTasks))) };
+    stages[id] = { id, jobId: e.jobId, specId: s.id, numTasks: Math.max(0, Math.trunc(s.numTasks)), parents, state: 'waiting', partitions: '0'.repeat(Math.max(0, Math.trunc(s.numTasks))), ...(s.storage ? { storage: s.storage } : {}) };
   });
   const job: JobInfo = { jobId: e.jobId, replyTo: e.replyTo, stageIds: e.stages.map((_, i) => c.nextStageId + i), result: 'running', attempts: 0, failedAttempts: 0, submissionTime: now };
   const out: DagOutput[] = [{ to: 'listenerBus', event: { type: 'SparkListenerJobStart', jobId: e.jobId, time: now, stageInfos: job.stageIds.map((id) => listenerStageInfo(stages, job, stages[id]!)) } }];
@@ -371,7 +374,12 @@ export const dagSchedulerMachine = setup({
           description: 'ExecutorAdded: Spark clears the executor\'s failure epoch; no map outputs are modelled, so nothing to do.',
         },
         'dagScheduler.executorLost': {
-          description: 'ExecutorLost: Spark removes the executor\'s shuffle outputs and block manager; the scenario\'s tasks write no shuffle data, so nothing is resubmitted.',
+          description: 'ExecutorLost -> removeExecutorAndUnregisterOutputs: blockManagerMaster.removeExecutor(execId) (its block locations are dropped); the scenario\'s tasks write no shuffle data, so nothing is resubmitted.',
+          actions: enqueueActions(({ context, event, enqueue, system }) => {
+            // Resolved explicitly: sendTo an undefined target would deliver the event back to this actor.
+            const master = system.get(siblingAddress(context.address, ENDPOINT.BlockManagerMaster)) as AnyActorRef | undefined;
+            if (master && event.type === 'dagScheduler.executorLost') enqueue.sendTo(master, { type: 'BlockManagerRemoveExecutor', execId: event.executorId });
+          }),
         },
       },
     },

@@ -25,6 +25,7 @@ import {
   type KillExecutors, type KillTask, type LaunchedExecutor, type OnDisconnected, type RegisterExecutor, type RemoveAfterDisconnect, type RemoveExecutor, type RequestExecutors,
   type ReviveOffers, type RpcMessage, type SparkContextStop, type StatusUpdate, type SubmitTasks,
 } from './protocol.js';
+import type { BlockManagerRemoveExecutor, IsExecutorAlive, IsExecutorAliveReply } from './blockManagerMessages.js';
 import { DEFAULT_RESOURCE_PROFILE_ID, type SparkListenerExecutorAdded, type SparkListenerExecutorRemoved } from './sparkListener.js';
 import { isTaskFinished } from './states.js';
 import * as scheduler from './taskScheduler.js';
@@ -76,15 +77,16 @@ export interface SchedulerBackendContext {
 export type SchedulerBackendEvent =
   | ReviveOffers | RegisterExecutor | LaunchedExecutor | StatusUpdate | RemoveExecutor | KillTask | OnDisconnected | RemoveAfterDisconnect
   | BackendKillExecutors | BackendRequestTotalExecutors | BackendStop | SubmitTasks | CancelTasks
-  | AppClientConnected | AppClientDisconnected | AppClientDead | AppClientExecutorAdded | AppClientExecutorRemoved | AppClientWorkerRemoved;
+  | AppClientConnected | AppClientDisconnected | AppClientDead | AppClientExecutorAdded | AppClientExecutorRemoved | AppClientWorkerRemoved
+  | IsExecutorAlive;
 
 export type ClusterManager = 'standalone' | 'yarn';
 
 /** The driver-process endpoints the backend calls directly. */
-export type DriverPeer = typeof ENDPOINT.AppClient | typeof ENDPOINT.YarnScheduler | typeof ENDPOINT.HeartbeatReceiver | typeof ENDPOINT.DAGScheduler | typeof ENDPOINT.SparkContext;
+export type DriverPeer = typeof ENDPOINT.AppClient | typeof ENDPOINT.YarnScheduler | typeof ENDPOINT.HeartbeatReceiver | typeof ENDPOINT.DAGScheduler | typeof ENDPOINT.SparkContext | typeof ENDPOINT.BlockManagerMaster;
 
-/** Calls of the driver's other components: HeartbeatReceiver, AppClient, SparkContext, DAGScheduler. */
-export type PeerEvent = ExecutorRegistered | ExecutorRemoved | RequestExecutors | KillExecutors | SparkContextStop | SchedulerBackendStarted | scheduler.DagSchedulerCall | ExecutorDisconnected;
+/** Calls of the driver's other components: HeartbeatReceiver, AppClient or YarnScheduler, SparkContext, DAGScheduler, BlockManagerMaster. */
+export type PeerEvent = ExecutorRegistered | ExecutorRemoved | RequestExecutors | KillExecutors | SparkContextStop | SchedulerBackendStarted | scheduler.DagSchedulerCall | BlockManagerRemoveExecutor | IsExecutorAliveReply | ExecutorDisconnected;
 
 /** StandaloneSchedulerBackend.start() returns once the application is registered: SparkContext goes on (and starts the allocation manager). */
 export interface SchedulerBackendStarted { type: 'sparkContext.schedulerBackendStarted' }
@@ -240,6 +242,9 @@ function removeExecutor(step: Step, executorId: string, reason: ExecutorLossReas
     applyScheduler(step, scheduler.executorLost(step.ctx.scheduler, executorId, effective, step.now));
     step.out.push({ to: 'listenerBus', event: { type: 'SparkListenerExecutorRemoved', time: step.now, executorId, reason: lossReasonMessage(effective) } });
   } else {
+    // SPARK-15262: a block manager re-registered by a late heartbeat may be known to the master
+    // though not to the scheduler: blockManager.master.removeExecutorAsync(executorId).
+    step.out.push({ to: 'peer', endpoint: ENDPOINT.BlockManagerMaster, event: { type: 'BlockManagerRemoveExecutor', execId: executorId } });
     step.out.push({ to: 'listenerBus', event: { type: 'SparkListenerExecutorRemoved', time: step.now, executorId, reason: lossReasonMessage(reason) } });
   }
   step.out.push({ to: 'peer', endpoint: ENDPOINT.HeartbeatReceiver, event: { type: 'ExecutorRemoved', executorId } });
@@ -352,6 +357,10 @@ const HANDLERS: { [E in SchedulerBackendEvent['type']]: Handler<E> } = {
   },
   'backend.killExecutors': killExecutors,
   'backend.requestTotalExecutors': requestTotalExecutors,
+  // The BlockManagerMaster's lazy isExecutorAlive of a re-registration (receiveAndReply IsExecutorAlive).
+  IsExecutorAlive: (step, e) => {
+    step.out.push({ to: 'peer', endpoint: ENDPOINT.BlockManagerMaster, event: { type: 'IsExecutorAliveReply', executorId: e.executorId, isAlive: isExecutorActive(step.ctx, e.executorId) } });
+  },
   // The machine handles backend.stop itself (StopExecutors, StopAppClient, then stopped).
   'backend.stop': () => undefined,
   'taskScheduler.submitTasks': (step, e) => applyScheduler(step, scheduler.submitTasks(step.ctx.scheduler, e.taskSet)),

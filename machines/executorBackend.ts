@@ -31,6 +31,7 @@ import { networkOf, rpc } from './rpc.js';
 import { isTaskFinished } from './states.js';
 import { taskRunnerMachine } from './task.js';
 import { tickerPlaceholder } from './ticker.js';
+import { blockManagerMachine, maxOnHeapMemory, type BlockManagerExit, type PutBlock, type ReadBroadcast } from './blockManager.js';
 
 /** Executor.KILL_MARK_TTL_MS (3.5+): a KillTask that arrives before its LaunchTask is remembered this long. */
 export const KILL_MARK_TTL_MS = 10_000;
@@ -43,6 +44,8 @@ export const MAX_KILL_MARKS = 1_000;
 export const HEARTBEAT_FAILURE_EXIT_CODE = 56;
 /** The port of the executor's BlockManagerId (not modelled; any fixed port). */
 export const BLOCK_MANAGER_PORT = 7079;
+/** The child id of the executor's BlockManager (SparkEnv.blockManager). */
+export const BLOCK_MANAGER_CHILD = 'BlockManager';
 
 export interface ExecutorBackendInput {
   address: Address;
@@ -82,6 +85,8 @@ export interface ExecutorBackendContext {
   heartbeatIntervalMs: number;
   heartbeatMaxFailures: number;
   heartbeatJitter: number;
+  /** spark.executor.memory in MiB: the block manager's maximum memory derives from it. */
+  executorMemoryMb: number;
   executor: ExecutorInstance | null;
   /** Why the process is stopping: the first exitExecutor's reason, or the driver's StopExecutor. */
   stopReason: string | undefined;
@@ -93,7 +98,8 @@ export interface ExecutorBackendOutput { exitCode: number; reason: string }
 
 export type ExecutorBackendEvent =
   | RegisteredExecutor | RegisterExecutorFailed | LaunchTask | KillTask | StopExecutor | Shutdown | OnDisconnected
-  | ExecutorReportHeartBeat | HeartbeatResponse | TaskRunnerStatusUpdate;
+  | ExecutorReportHeartBeat | HeartbeatResponse | TaskRunnerStatusUpdate
+  | PutBlock | ReadBroadcast | BlockManagerExit;
 
 /** The child id of a task's TaskRunner. */
 export function taskRunnerId(taskId: number): string {
@@ -145,7 +151,7 @@ export const executorBackendMachine = setup({
     events: {} as ExecutorBackendEvent,
     output: {} as ExecutorBackendOutput,
   },
-  actors: { ticker: tickerPlaceholder, taskRunner: taskRunnerMachine },
+  actors: { ticker: tickerPlaceholder, taskRunner: taskRunnerMachine, blockManager: blockManagerMachine },
   guards: {
     /** onDisconnected: `driver.exists(_.address == remoteAddress)`: an endpoint of the driver's process. */
     driverDisconnected: ({ context, event }) => event.type === 'onDisconnected' && processOf(event.remoteAddress) === processOf(context.driverUrl),
@@ -172,6 +178,22 @@ export const executorBackendMachine = setup({
           periodMs: context.heartbeatIntervalMs,
         },
       });
+      // env.blockManager.initialize in the Executor's constructor: the BlockManager registers with the
+      // driver's BlockManagerMaster. Spark waits for that ask (askSync) before LaunchedExecutor; here
+      // the two go out together, and the network's FIFO order per pair keeps RegisterBlockManager
+      // ahead of every UpdateBlockInfo.
+      const blockManagerAddress = siblingAddress(context.address, ENDPOINT.BlockManagerEndpoint);
+      enqueue.spawnChild('blockManager', {
+        id: BLOCK_MANAGER_CHILD,
+        systemId: blockManagerAddress,
+        input: {
+          address: blockManagerAddress,
+          blockManagerId: { executorId: context.executorId, host: context.hostname, port: BLOCK_MANAGER_PORT },
+          masterAddress: siblingAddress(context.driverUrl, ENDPOINT.BlockManagerMaster),
+          maxOnHeapMemSize: maxOnHeapMemory(context.executorMemoryMb),
+          maxOffHeapMemSize: 0,
+        },
+      });
       enqueue.sendTo(networkOf(system), toDriver(context, { type: 'LaunchedExecutor', executorId: context.executorId }));
     }),
     /**
@@ -192,6 +214,7 @@ export const executorBackendMachine = setup({
     shutdown: enqueueActions(({ context, enqueue }) => {
       if (context.executor) {
         enqueue.stopChild('Heartbeater');
+        enqueue.stopChild(BLOCK_MANAGER_CHILD);
         for (const taskId of runningTaskIds(context)) enqueue.stopChild(taskRunnerId(taskId));
       }
       enqueue.assign({ exitCode: context.executor ? 0 : 1, stopReason: context.stopReason ?? 'Shutdown' });
@@ -269,9 +292,21 @@ export const executorBackendMachine = setup({
      * interval is taken as the answer to the outstanding Heartbeat, whereas Spark drops it (that ask
      * timed out): replies carry no id, and the two agree whenever the network is faster than the interval.
      */
-    heartbeatAnswered: assign(({ context }) => ({
-      executor: context.executor && { ...context.executor, heartbeatFailures: 0, awaitingHeartbeatResponse: false },
-    })),
+    heartbeatAnswered: enqueueActions(({ context, event, enqueue }) => {
+      enqueue.assign({ executor: context.executor && { ...context.executor, heartbeatFailures: 0, awaitingHeartbeatResponse: false } });
+      // "Told to re-register on heartbeat": env.blockManager.reregister().
+      if (event.type === 'HeartbeatResponse' && event.reregisterBlockManager) enqueue.sendTo(BLOCK_MANAGER_CHILD, { type: 'blockManager.reregister' });
+    }),
+    /** A TaskRunner's block operation goes to this JVM's BlockManager (SparkEnv.get.blockManager). */
+    toBlockManager: enqueueActions(({ event, enqueue }) => enqueue.sendTo(BLOCK_MANAGER_CHILD, event)),
+    /** BlockManager.reregister refused: System.exit(58) at once (no RemoveExecutor; threads die with the JVM). */
+    exitOnBlockManagerFailure: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'blockManager.exit') return;
+      enqueue.stopChild('Heartbeater');
+      enqueue.stopChild(BLOCK_MANAGER_CHILD);
+      for (const taskId of runningTaskIds(context)) enqueue.stopChild(taskRunnerId(taskId));
+      enqueue.assign({ stopReason: event.reason, exitCode: event.exitCode });
+    }),
   },
 }).createMachine({
   id: 'CoarseGrainedExecutorBackend',
@@ -285,6 +320,7 @@ export const executorBackendMachine = setup({
     heartbeatIntervalMs: num(input.conf, 'spark.executor.heartbeatInterval'),
     heartbeatMaxFailures: num(input.conf, 'spark.executor.heartbeat.maxFailures'),
     heartbeatJitter: input.heartbeatJitter,
+    executorMemoryMb: num(input.conf, 'spark.executor.memory'),
     executor: null,
     stopReason: undefined,
     exitCode: undefined,
@@ -341,7 +377,10 @@ export const executorBackendMachine = setup({
           },
           { description: 'Heartbeater tick: count an unanswered previous Heartbeat as a failure, send the next one (Executor.reportHeartBeat).', actions: 'reportHeartBeat' },
         ],
-        HeartbeatResponse: { description: 'The ask succeeded: heartbeatFailures = 0.', actions: 'heartbeatAnswered' },
+        HeartbeatResponse: { description: 'The ask succeeded: heartbeatFailures = 0; reregisterBlockManager -> the BlockManager re-registers.', actions: 'heartbeatAnswered' },
+        'blockManager.putBlock': { description: 'A task stores a block (a cached partition) in this executor\'s BlockManager.', actions: 'toBlockManager' },
+        'blockManager.readBroadcast': { description: 'A task reads a broadcast variable through this executor\'s BlockManager.', actions: 'toBlockManager' },
+        'blockManager.exit': { target: 'exited', description: 'Block manager re-registration refused: System.exit(58) (BlockManager.reregister).', actions: 'exitOnBlockManagerFailure' },
         StopExecutor: STOP_EXECUTOR,
         Shutdown: { target: 'exited', description: 'Shutdown: executor.stop() on a new thread; the JVM then exits 0.', actions: 'shutdown' },
         onDisconnected: ON_DISCONNECTED,

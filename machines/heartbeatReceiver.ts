@@ -7,10 +7,9 @@
  * Models core/src/main/scala/org/apache/spark/HeartbeatReceiver.scala (Spark 4.1.1, same in 3.5);
  * shared/spark-semantics.md section 1 (2.x differences: section 10).
  *
- * Not modelled: the BlockManager master. Spark answers a known executor's heartbeat with
- * reregisterBlockManager = !(BlockManagerMasterHeartbeatEndpoint knows its BlockManagerId); here
- * every tracked executor's block manager counts as known, so that answer is always false.
- * Nor sc.isStopped: a heartbeat reaches this endpoint only while SparkContext runs (stop() stops
+ A known executor's heartbeat is answered with reregisterBlockManager = !(the
+ * BlockManagerMasterHeartbeatEndpoint knows its BlockManagerId), asked of the driver's
+ * BlockManagerMaster actor (machines/blockManagerMaster.ts). Not modelled: sc.isStopped: a heartbeat reaches this endpoint only while SparkContext runs (stop() stops
  * the endpoint, and messages to a stopped endpoint are dropped), so `!sc.isStopped` is true.
  */
 import { and, assign, enqueueActions, not, setup, spawnChild, stopChild, type AnyActorRef } from 'xstate';
@@ -20,6 +19,7 @@ import { ENDPOINT, siblingAddress } from './ids.js';
 import type { Address, ExecutorRegistered, ExecutorRemoved, ExpireDeadHosts, Heartbeat, HeartbeatReceiverStop, TaskSchedulerIsSet } from './protocol.js';
 import { networkOf, rpc } from './rpc.js';
 import { tickerPlaceholder } from './ticker.js';
+import type { BlockManagerHeartbeatReply } from './blockManagerMessages.js';
 
 export interface HeartbeatReceiverInput { address: Address; conf: ResolvedConf }
 
@@ -33,11 +33,13 @@ export interface HeartbeatReceiverContext {
   schedulerSet: boolean;
   /** Executor id -> clock time (ms) of its registration or last heartbeat. */
   executorLastSeen: Record<string, number>;
+  /** Heartbeats whose BlockManagerHeartbeat ask is out, by executor id: where the HeartbeatResponse goes. */
+  awaitingBlockManager: Record<string, Address>;
   /** The constructor's require message when the configuration is invalid (SparkContext does not start). */
   configError: string | undefined;
 }
 
-export type HeartbeatReceiverEvent = TaskSchedulerIsSet | ExecutorRegistered | ExecutorRemoved | Heartbeat | ExpireDeadHosts | HeartbeatReceiverStop;
+export type HeartbeatReceiverEvent = TaskSchedulerIsSet | ExecutorRegistered | ExecutorRemoved | Heartbeat | ExpireDeadHosts | HeartbeatReceiverStop | BlockManagerHeartbeatReply;
 
 /** The ticker child that sends ExpireDeadHosts (HeartbeatReceiver.timeoutCheckingTask). */
 export const EXPIRE_DEAD_HOSTS_TIMER = 'ExpireDeadHosts';
@@ -90,7 +92,7 @@ export function expiredExecutors(context: HeartbeatReceiverContext, now: number)
     .sort(byExecutorId);
 }
 
-function without(record: Record<string, number>, ids: readonly string[]): Record<string, number> {
+function without<T>(record: Record<string, T>, ids: readonly string[]): Record<string, T> {
   const next = { ...record };
   for (const id of ids) delete next[id];
   return next;
@@ -132,12 +134,28 @@ export const heartbeatReceiverMachine = setup({
       enqueue.sendTo(networkOf(system), rpc(context.address, event.replyTo, { type: 'HeartbeatResponse', reregisterBlockManager: true }));
     }),
     /**
-     * HeartbeatResponse(!sc.isStopped && !known), known = the BlockManager master knows the
-     * BlockManagerId. Not modelled yet: a tracked executor's block manager counts as known.
+     * TaskSchedulerImpl.executorHeartbeatReceived -> DAGScheduler.executorHeartbeatReceived asks the
+     * BlockManagerMasterHeartbeatEndpoint BlockManagerHeartbeat(blockManagerId); the answer `known`
+     * gives HeartbeatResponse(reregisterBlockManager = !known). Without a BlockManagerMaster in the
+     * actor system (this machine embedded alone) the block manager counts as known.
      */
-    replyKnown: enqueueActions(({ context, event, enqueue, system }) => {
+    askBlockManagerMaster: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'Heartbeat') return;
-      enqueue.sendTo(networkOf(system), rpc(context.address, event.replyTo, { type: 'HeartbeatResponse', reregisterBlockManager: false }));
+      const master = system.get(siblingAddress(context.address, ENDPOINT.BlockManagerMaster)) as AnyActorRef | undefined;
+      if (!master) {
+        enqueue.sendTo(networkOf(system), rpc(context.address, event.replyTo, { type: 'HeartbeatResponse', reregisterBlockManager: false }));
+        return;
+      }
+      enqueue.assign({ awaitingBlockManager: { ...context.awaitingBlockManager, [event.executorId]: event.replyTo } });
+      enqueue.sendTo(master, { type: 'BlockManagerHeartbeat', blockManagerId: event.blockManagerId, replyTo: context.address });
+    }),
+    /** The BlockManagerHeartbeat answer: HeartbeatResponse(reregisterBlockManager = !registered) to the executor. */
+    replyBlockManagerKnown: enqueueActions(({ context, event, enqueue, system }) => {
+      if (event.type !== 'BlockManagerHeartbeatReply') return;
+      const replyTo = context.awaitingBlockManager[event.blockManagerId.executorId];
+      if (replyTo === undefined) return;
+      enqueue.assign({ awaitingBlockManager: without(context.awaitingBlockManager, [event.blockManagerId.executorId]) });
+      enqueue.sendTo(networkOf(system), rpc(context.address, replyTo, { type: 'HeartbeatResponse', reregisterBlockManager: !event.registered }));
     }),
     expireDeadHosts: enqueueActions(({ context, enqueue, system }) => {
       const now = nowOf(system);
@@ -171,6 +189,7 @@ export const heartbeatReceiverMachine = setup({
     checkTimeoutIntervalMs: num(input.conf, 'spark.network.timeoutInterval'),
     schedulerSet: false,
     executorLastSeen: {},
+    awaitingBlockManager: {},
     configError: validateHeartbeatConf(input.conf),
   }),
   initial: 'constructing',
@@ -213,10 +232,14 @@ export const heartbeatReceiverMachine = setup({
             description: 'Unknown or already removed executor (SPARK-4134: an in-flight heartbeat after removal): reply HeartbeatResponse(true), debug log only; not tracked again.',
           },
           {
-            actions: ['touchExecutor', 'replyKnown'],
-            description: 'Known executor: executorLastSeen(id) = now; TaskSchedulerImpl.executorHeartbeatReceived; reply HeartbeatResponse(!known to the BlockManager master) = false here.',
+            actions: ['touchExecutor', 'askBlockManagerMaster'],
+            description: 'Known executor: executorLastSeen(id) = now; TaskSchedulerImpl.executorHeartbeatReceived asks the BlockManagerMaster BlockManagerHeartbeat.',
           },
         ],
+        BlockManagerHeartbeatReply: {
+          actions: 'replyBlockManagerKnown',
+          description: 'The heartbeat endpoint\'s answer: reply HeartbeatResponse(reregisterBlockManager = !known) to the executor.',
+        },
         ExpireDeadHosts: {
           actions: 'expireDeadHosts',
           description: 'expireDeadHosts: every executor with now - lastSeen > timeout (strictly) is killed and replaced, removed with ExecutorProcessLost("Executor heartbeat timed out after n ms"), and forgotten.',

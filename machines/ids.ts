@@ -23,6 +23,10 @@ export const ENDPOINT = {
   /** Not Spark endpoints: Hadoop YARN's daemons. */
   ResourceManager: 'ResourceManager',
   NodeManager: 'NodeManager',
+  /** BlockManagerMaster.DRIVER_ENDPOINT_NAME (the heartbeat endpoint's messages go to the same actor: blockManagerMaster.ts). */
+  BlockManagerMaster: 'BlockManagerMaster',
+  /** A BlockManager's storage endpoint: "BlockManagerEndpoint" + BlockManager.ID_GENERATOR.next (the first, 1, in each JVM). */
+  BlockManagerEndpoint: 'BlockManagerEndpoint1',
   /** Not a Spark RPC endpoint: the user's driver program (SparkContext and its JobWaiters). */
   SparkContext: 'SparkContext',
   /** Not a Spark RPC endpoint: the ExecutorAllocationManager, a listener on the driver's LiveListenerBus (dynamic allocation). */

@@ -15,6 +15,7 @@
  */
 import type { ExecutorState, TaskState } from './states.js';
 import type { YarnRpcMessage } from './yarn/protocol.js';
+import type { BlockManagerRpcMessage } from './blockManagerMessages.js';
 
 /** A system id of an endpoint actor. */
 export type Address = string;
@@ -97,6 +98,17 @@ export interface RegisteredExecutor { type: 'RegisteredExecutor' }
 export interface RegisterExecutorFailed { type: 'RegisterExecutorFailed'; message: string }
 export interface LaunchedExecutor { type: 'LaunchedExecutor'; executorId: string }
 
+/**
+ * What a task's serialized RDD and closure say about blocks (Spark ships them inside the task
+ * binary): the stage's output is cached (RDD.persist: each task stores block rdd_<rddId>_<partition>
+ * through BlockManager.getOrElseUpdate), and the broadcast variable the closure reads (its
+ * TorrentBroadcast: id, size and spark.broadcast.blockSize).
+ */
+export interface TaskStorage {
+  cachedRdd?: { rddId: number; blockSize: number };
+  broadcast?: { broadcastId: number; totalSize: number; blockSize: number };
+}
+
 /** TaskDescription, decoded (Spark sends it serialized in LaunchTask). */
 export interface TaskDescription {
   taskId: number;
@@ -109,6 +121,7 @@ export interface TaskDescription {
   stageId: number;
   stageAttemptId: number;
   cpus: number;
+  storage?: TaskStorage;
 }
 export interface LaunchTask { type: 'LaunchTask'; data: TaskDescription }
 export interface KillTask { type: 'KillTask'; taskId: number; executor: string; interruptThread: boolean; reason: string }
@@ -214,7 +227,7 @@ export interface BackendKillExecutors { type: 'backend.killExecutors'; executorI
 /** One task of a TaskSet: its index in the set and the RDD partition it computes. */
 export interface TaskSpec { index: number; partitionId: number }
 /** TaskSet (scheduler/TaskSet.scala). */
-export interface TaskSet { stageId: number; stageAttemptId: number; jobId: number; priority: number; tasks: TaskSpec[] }
+export interface TaskSet { stageId: number; stageAttemptId: number; jobId: number; priority: number; tasks: TaskSpec[]; storage?: TaskStorage }
 /** DAGScheduler -> TaskSchedulerImpl.submitTasks (TaskSchedulerImpl lives in the CoarseGrainedScheduler actor). */
 export interface SubmitTasks { type: 'taskScheduler.submitTasks'; taskSet: TaskSet }
 /** DAGScheduler -> TaskSchedulerImpl.killAllTaskAttempts/cancelTasks of a stage. */
@@ -233,7 +246,7 @@ export interface DagExecutorAdded { type: 'dagScheduler.executorAdded'; executor
 export interface DagExecutorLost { type: 'dagScheduler.executorLost'; executorId: string; reason: ExecutorLossReason }
 
 /** A stage of a submitted job, as the driver program describes it. */
-export interface StageSpec { id: number; numTasks: number; parents: number[] }
+export interface StageSpec { id: number; numTasks: number; parents: number[]; storage?: TaskStorage }
 /** The driver program's action (SparkContext.runJob -> DAGScheduler.submitJob). */
 export interface SubmitJob { type: 'dagScheduler.submitJob'; jobId: number; stages: StageSpec[]; replyTo: Address }
 /** JobResult, sent to the JobWaiter (the driver program). */
@@ -277,6 +290,7 @@ export type RpcMessage =
   | ApplicationRemoved | WorkerRemoved | MasterChanged | MasterChangeAcknowledged | RequestExecutors | KillExecutors
   | RegisterExecutor | RegisteredExecutor | RegisterExecutorFailed | LaunchedExecutor | LaunchTask | KillTask
   | StatusUpdate | StopExecutor | RemoveExecutor | Heartbeat | HeartbeatResponse
-  | YarnRpcMessage;
+  | YarnRpcMessage
+  | BlockManagerRpcMessage;
 
 export type RpcMessageType = RpcMessage['type'];

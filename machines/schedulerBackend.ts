@@ -52,6 +52,7 @@ const EVENT_TYPES: ReadonlyArray<SchedulerBackendEvent['type']> = [
   'ReviveOffers', 'RegisterExecutor', 'LaunchedExecutor', 'StatusUpdate', 'RemoveExecutor', 'KillTask', 'onDisconnected', 'backend.removeAfterDisconnect',
   'backend.killExecutors', 'backend.requestTotalExecutors', 'backend.stop', 'taskScheduler.submitTasks', 'taskScheduler.cancelTasks',
   'appClient.connected', 'appClient.disconnected', 'appClient.dead', 'appClient.executorAdded', 'appClient.executorRemoved', 'appClient.workerRemoved',
+  'IsExecutorAlive',
 ];
 
 export const schedulerBackendMachine = setup({
@@ -166,6 +167,7 @@ export const schedulerBackendMachine = setup({
         'appClient.executorAdded': { description: 'executorAdded: "Granted executor ID ..." (log only).' },
         'appClient.executorRemoved': { actions: 'handle', description: 'executorRemoved: the loss reason from the exit status (53/56/58 not the app\'s fault, other codes are; none: ExecutorProcessLost, the app\'s fault unless the worker was lost), RemoveExecutor to itself.' },
         'appClient.workerRemoved': { description: 'workerRemoved: RemoveWorker, which only unregisters the host\'s map outputs (not modelled).' },
+        IsExecutorAlive: { actions: 'handle', description: 'receiveAndReply IsExecutorAlive(executorId): isExecutorActive(executorId), asked by the BlockManagerMaster on a re-registration.' },
         'backend.stop': { target: 'stopped', actions: 'stop', description: 'SchedulerBackend.stop: StopExecutor to every executor, the DriverEndpoint stops, StopAppClient.' },
       },
     },

@@ -25,7 +25,9 @@
  * Not modelled: fetch failures, TaskCommitDenied, result size limits (IndirectTaskResult,
  * spark.driver.maxResultSize) and the TaskReaper (spark.task.reaper.enabled, default false).
  */
-import { assign, fromCallback, sendParent, setup, spawnChild, stopChild, type AnyActorLogic, type EventObject } from 'xstate';
+import { assign, enqueueActions, fromCallback, sendParent, setup, spawnChild, stopChild, type AnyActorLogic, type EventObject } from 'xstate';
+import { rddBlockName } from './blockManagerMessages.js';
+import type { PutBlock, ReadBroadcast } from './blockManager.js';
 import type { StatusUpdateData, TaskDescription, TaskRunnerKill, TaskRunnerRun, TaskRunnerStatusUpdate, WorkFailed, WorkSucceeded } from './protocol.js';
 import type { TaskState } from './states.js';
 
@@ -63,6 +65,17 @@ export const taskRunnerMachine = setup({
   },
   actions: {
     reportRunning: sendParent(({ context }) => statusUpdate(context.taskDescription, 'RUNNING')),
+    /** The closure reads its broadcast variable: TorrentBroadcast.readBroadcastBlock in this executor's BlockManager (via the backend). */
+    readBroadcast: enqueueActions(({ context, enqueue }) => {
+      const b = context.taskDescription.storage?.broadcast;
+      if (b) enqueue.sendParent({ type: 'blockManager.readBroadcast', broadcastId: b.broadcastId, totalSize: b.totalSize, blockSize: b.blockSize } satisfies ReadBroadcast);
+    }),
+    /** A persisted RDD's partition, computed: BlockManager.getOrElseUpdate stores it (MEMORY_ONLY, RDD.cache) and tells the master. */
+    storeCachedPartition: enqueueActions(({ context, enqueue }) => {
+      const rdd = context.taskDescription.storage?.cachedRdd;
+      if (!rdd) return;
+      enqueue.sendParent({ type: 'blockManager.putBlock', blockId: rddBlockName(rdd.rddId, context.taskDescription.partitionId), storageLevel: 'MEMORY_ONLY', memSize: rdd.blockSize, diskSize: 0, tellMaster: true } satisfies PutBlock);
+    }),
   },
 }).createMachine({
   id: 'TaskRunner',
@@ -98,13 +111,13 @@ export const taskRunnerMachine = setup({
     },
     RUNNING: {
       description: 'RUNNING was reported; the task body (Task.run) runs.',
-      entry: spawnChild('taskWork', { id: 'work', input: ({ context }: { context: TaskRunnerContext }) => ({ taskDescription: context.taskDescription }) }),
+      entry: ['readBroadcast', spawnChild('taskWork', { id: 'work', input: ({ context }: { context: TaskRunnerContext }) => ({ taskDescription: context.taskDescription }) })],
       exit: stopChild('work'),
       on: {
         'work.succeeded': {
           target: 'FINISHED',
-          description: 'The result is serialized and sent: statusUpdate(FINISHED, DirectTaskResult) (Executor.scala).',
-          actions: sendParent(({ context }) => statusUpdate(context.taskDescription, 'FINISHED')),
+          description: 'A cached partition is stored in the BlockManager as it is computed; the result is serialized and sent: statusUpdate(FINISHED, DirectTaskResult) (Executor.scala).',
+          actions: ['storeCachedPartition', sendParent(({ context }) => statusUpdate(context.taskDescription, 'FINISHED'))],
         },
         'work.failed': {
           target: 'FAILED',

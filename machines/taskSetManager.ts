@@ -129,6 +129,7 @@ export function prepareLaunchingTask(w: SchedulerWriter, key: string, index: num
     task: {
       taskId, attemptNumber: t.attemptNumber, executorId: offer.executorId, name: taskName(key, taskId, t), index,
       partitionId: tsm.taskSet.tasks[index]?.partitionId ?? index, jobId, stageId, stageAttemptId, cpus: w.s.taskCpus,
+      ...(tsm.taskSet.storage ? { storage: tsm.taskSet.storage } : {}),
     },
   });
 }

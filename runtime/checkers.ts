@@ -11,6 +11,7 @@ import type { MasterContext } from '../machines/master.js';
 import type { WorkerContext } from '../machines/worker.js';
 import type { SchedulerBackendContext } from '../machines/schedulerBackend.js';
 import type { HeartbeatReceiverContext } from '../machines/heartbeatReceiver.js';
+import type { BlockManagerMasterContext } from '../machines/blockManagerMaster.js';
 import type { Cluster } from './cluster.js';
 import { RESOURCE_MANAGER_ADDRESS, amAddress } from '../machines/yarn/ids.js';
 import type { ResourceManagerContext } from '../machines/yarn/resourceManager.js';
@@ -163,6 +164,15 @@ export const CHECKERS: readonly Checker[] = [
     }),
   },
   {
+    // BlockManagerMasterEndpoint's maps agree: a location names a registered block manager that
+    // holds the block, each held block is located, and a removed executor leaves nothing behind.
+    name: 'block-manager-books',
+    check: (c) => c.scenario.applications.flatMap((app) => {
+      const bmm = c.driverEndpoint(app.index, ENDPOINT.BlockManagerMaster)?.getSnapshot().context as BlockManagerMasterContext | undefined;
+      return bmm ? blockManagerBookViolations(bmm).map((v) => `${app.name}: ${v}`) : [];
+    }),
+  },
+  {
     name: 'retry-rule',
     check: (c) => {
       const m = master(c);
@@ -174,6 +184,28 @@ export const CHECKERS: readonly Checker[] = [
     },
   },
 ];
+
+/** Disagreements between the BlockManagerMaster's blockLocations, blockManagerInfo and blockManagerIdByExecutor. */
+export function blockManagerBookViolations(m: BlockManagerMasterContext): string[] {
+  const out: string[] = [];
+  for (const [blockId, holders] of Object.entries(m.blockLocations)) {
+    for (const key of holders) {
+      const info = m.blockManagerInfo[key];
+      if (!info) out.push(`block ${blockId} is located at block manager ${key}, which is not registered`);
+      else if (!info.blocks[blockId]) out.push(`block ${blockId} is located at block manager ${key}, which does not hold it`);
+    }
+  }
+  for (const [key, info] of Object.entries(m.blockManagerInfo)) {
+    for (const blockId of Object.keys(info.blocks)) {
+      if (!(m.blockLocations[blockId] ?? []).includes(key)) out.push(`block manager ${key} holds ${blockId}, which has no location there`);
+    }
+    if (m.blockManagerIdByExecutor[info.blockManagerId.executorId] !== key) out.push(`block manager ${key} is not the one booked for executor ${info.blockManagerId.executorId}`);
+  }
+  for (const [execId, key] of Object.entries(m.blockManagerIdByExecutor)) {
+    if (!m.blockManagerInfo[key]) out.push(`executor ${execId} is booked with block manager ${key}, which is not registered`);
+  }
+  return out;
+}
 
 /** Every violation now, as "checker: detail". */
 export function violations(cluster: Cluster, checkers: readonly Checker[] = CHECKERS): string[] {

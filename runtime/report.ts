@@ -12,6 +12,11 @@ import { MASTER_ADDRESS, type Cluster, type RunResult, workerAddress } from './c
 import type { TraceMessage } from './trace.js';
 import type { DriverEvent } from './timeline.js';
 import { yarnReport, yarnSummaryLines, type YarnReport } from './yarnReport.js';
+import { blockManagerDriverEvents, blockManagersReport, removalText, type BlockManagersReport } from './blockManagerReport.js';
+import type { BlockManagerMasterContext } from '../machines/blockManagerMaster.js';
+
+const blockManagerMaster = (cluster: Cluster, appIndex: number) =>
+  cluster.driverEndpoint(appIndex, ENDPOINT.BlockManagerMaster)?.getSnapshot().context as BlockManagerMasterContext | undefined;
 
 export interface ExecutorReport {
   id: number;
@@ -36,6 +41,8 @@ export interface ApplicationReport {
   jobs: JobSummary[];
   /** Dynamic allocation: every change of the allocation target, in order (the first entry is the initial target); [] without it. */
   executorTargets: Array<{ atMs: number; target: number }>;
+  /** The driver's BlockManagerMaster at the end (null if the driver never started). */
+  blockManagers: BlockManagersReport | null;
 }
 
 export interface WorkerReport {
@@ -119,6 +126,7 @@ export function buildReport(cluster: Cluster, result: RunResult): Report {
       }),
       jobs: dag ? jobSummaries(dag) : [],
       executorTargets: (eam?.targets ?? []).map((t) => ({ atMs: t.atMs - start, target: t.target })),
+      blockManagers: blockManagersReport(blockManagerMaster(cluster, spec.index), start),
     };
   });
   const workers = cluster.scenario.workers.map((spec): WorkerReport => {
@@ -149,6 +157,11 @@ export function summaryLines(report: Report): string[] {
     for (const job of app.jobs) {
       lines.push(`  job ${job.id}: ${job.result}, ${job.tasks} tasks, ${job.attempts} attempts, ${job.failedAttempts} failed${job.failureReason ? `: ${job.failureReason.split('\n')[0]}` : ''}`);
     }
+    const bm = app.blockManagers;
+    if (bm) {
+      lines.push(`  block managers: ${bm.registered.length} registered, ${bm.removed.length} removed; ${bm.blocks} blocks located (${bm.cachedRddBlocks} cached RDD partitions)`);
+      for (const r of bm.removals) lines.push(`  ${removalText(r)}`);
+    }
   }
   for (const w of report.workers) {
     lines.push(`worker ${w.id}: ${w.state ?? 'unknown to the Master'}, ${w.coresUsed ?? '-'}/${w.cores} cores and ${w.memoryUsedMb ?? '-'}/${w.memoryMb} MB used`);
@@ -170,6 +183,7 @@ export function driverEvents(cluster: Cluster): DriverEvent[] {
     const backend = cluster.driverEndpoint(spec.index, ENDPOINT.CoarseGrainedScheduler)?.getSnapshot().context as SchedulerBackendContext | undefined;
     for (const e of backend?.removed ?? []) events.push({ atMs: e.removedTs - start, process, text: `executor ${e.executorId} removed: ${e.removedReason}` });
     const dag = cluster.driverEndpoint(spec.index, ENDPOINT.DAGScheduler)?.getSnapshot().context as DagSchedulerContext | undefined;
+    events.push(...blockManagerDriverEvents(blockManagersReport(blockManagerMaster(cluster, spec.index), start), process));
     for (const job of Object.values(dag?.jobs ?? {})) {
       if (job.completionTime === undefined) continue;
       events.push({ atMs: job.completionTime - start, process, text: job.result === 'succeeded' ? `job ${job.jobId} succeeded` : `job ${job.jobId} failed: ${(job.failureReason ?? '').split('\n')[0]}` });

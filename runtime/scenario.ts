@@ -42,9 +42,15 @@ export type TaskDurationSpec =
   | { distribution: 'normal'; meanMs: number; stddevMs: number }
   | { distribution: 'exponential'; meanMs: number }
   | { distribution: 'pareto'; scaleMs: number; shape: number };
-export interface StageSpecInput { id: number; tasks: number; parents: number[]; taskDuration: TaskDurationSpec }
+/**
+ * `cache`: the stage's RDD is persisted (each task stores its partition as a block of
+ * CACHED_PARTITION_MB); `unpersistAfterJob`: the program calls rdd.unpersist() when the job ends.
+ */
+export interface StageSpecInput { id: number; tasks: number; parents: number[]; taskDuration: TaskDurationSpec; cache: boolean; unpersistAfterJob?: boolean }
+/** A job's broadcast variable: created before the job, unpersisted (blocking) when it ends if `unpersistAfterJob`. */
+export interface BroadcastSpec { sizeMb: number; unpersistAfterJob: boolean }
 /** `index`: position in the application's `jobs`; submitAtMs counts from the application's start (README). */
-export interface JobSpec { index: number; submitAtMs: number; stages: StageSpecInput[] }
+export interface JobSpec { index: number; submitAtMs: number; stages: StageSpecInput[]; broadcast?: BroadcastSpec }
 export interface WorkerSpec { index: number; host: string; port: number; cores: number; memoryMb: number }
 /** A YARN NodeManager: the same shape as a worker (its NodeId port is 8041). */
 export type NodeManagerSpec = WorkerSpec;
@@ -253,10 +259,15 @@ const taskDuration = z.union([duration.transform((valueMs): TaskDurationSpec => 
   error: got('a time such as "2s", or an object with a "distribution" (constant, uniform, normal, exponential, pareto)'),
 });
 
-const stage = z.strictObject({ id: int(0), tasks: int(1, { limit: SCENARIO_LIMITS.tasksPerStage }), taskDuration, parents: z.array(int(0), { error: got('a list of stage ids') }).default([]) });
+const stage = z.strictObject({
+  id: int(0), tasks: int(1, { limit: SCENARIO_LIMITS.tasksPerStage }), taskDuration, parents: z.array(int(0), { error: got('a list of stage ids') }).default([]),
+  cache: z.union([z.boolean(), z.strictObject({ unpersistAfterJob: z.boolean({ error: got('true or false') }) })], { error: got('true, false or { "unpersistAfterJob": true }') }).default(false),
+});
+const broadcast = z.strictObject({ size, unpersistAfterJob: z.boolean({ error: got('true or false') }).default(true) }, { error: got('an object such as { "size": "10m", "unpersistAfterJob": true }') });
 const job = z.strictObject({
   submitAt: duration.default(0),
   stages: z.array(stage, { error: got('a list of stages') }).min(1, { error: 'expected at least one stage, got none' }),
+  broadcast: broadcast.optional(),
 }).superRefine((j, ctx) => checkStageGraph(j.stages, ctx));
 
 const application = z.strictObject({
@@ -509,7 +520,13 @@ function normalise(data: Parsed, file: string): Scenario {
       const where = keys.map((k) => (Object.hasOwn(app.conf, k) ? `${field}.conf.${k}` : undefined)).find(Boolean) ?? keys.map((k) => (Object.hasOwn(data.conf, k) ? `conf.${k}` : undefined)).find(Boolean) ?? `${field}.conf`;
       fail(where, `${invalidAllocation.replace(/^spark\.[\w.]+\w: /, '')} (ExecutorAllocationManager requires it; the SparkContext would not start)`);
     }
-    const jobs = app.jobs.map((j, k): JobSpec => ({ index: k, submitAtMs: j.submitAt, stages: j.stages.map((s) => ({ id: s.id, tasks: s.tasks, parents: s.parents, taskDuration: s.taskDuration })) }));
+    const jobs = app.jobs.map((j, k): JobSpec => ({
+      index: k, submitAtMs: j.submitAt, stages: j.stages.map((s) => ({
+        id: s.id, tasks: s.tasks, parents: s.parents, taskDuration: s.taskDuration, cache: s.cache !== false,
+        ...(typeof s.cache === 'object' ? { unpersistAfterJob: s.cache.unpersistAfterJob } : {}),
+      })),
+      ...(j.broadcast ? { broadcast: { sizeMb: j.broadcast.size, unpersistAfterJob: j.broadcast.unpersistAfterJob } } : {}),
+    }));
     return { index, name: app.name, submitAtMs: app.submitAt, rawConf, conf, jobs, stopWhenDone: app.stopWhenDone };
   });
 

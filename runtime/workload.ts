@@ -11,11 +11,16 @@
  */
 import type { PlannedJob } from '../actors/driverProcess.js';
 import type { TaskOutcome } from '../actors/taskWork.js';
-import type { TaskDescription } from '../machines/protocol.js';
+import type { TaskDescription, TaskStorage } from '../machines/protocol.js';
+import { num } from '../machines/conf.js';
 import { SeededRandom } from './random.js';
 import type { FaultSpec, Scenario, StageSpecInput, TaskDurationSpec } from './scenario.js';
 
 interface PlannedStage { jobIndex: number; stage: StageSpecInput }
+
+const MiB = 1024 * 1024;
+/** The size of a cached partition's block (`"cache": true`): the model has no data, so one fixed size. */
+export const CACHED_PARTITION_MB = 1;
 
 export class Workload {
   private readonly plans: PlannedJob[][];
@@ -33,12 +38,25 @@ export class Workload {
       const stages = new Map<number, PlannedStage>();
       const jobIndexById = new Map<number, number>();
       let nextStageId = 0;
+      // BroadcastManager.nextBroadcastId: 0, 1, ... in the order the program creates them (before each job).
+      let nextBroadcastId = 0;
+      const blockSize = num(app.conf, 'spark.broadcast.blockSize') * MiB;
       order.forEach(({ job, index }, jobId) => {
         const idOf = new Map(job.stages.map((s, i) => [s.id, nextStageId + i]));
+        const broadcast = job.broadcast && { broadcastId: nextBroadcastId++, totalSize: job.broadcast.sizeMb * MiB, blockSize, unpersistAfterJob: job.broadcast.unpersistAfterJob };
         plan.push({
           jobId,
           submitAtMs: job.submitAtMs,
-          stages: job.stages.map((s) => ({ id: idOf.get(s.id)!, numTasks: s.tasks, parents: s.parents.map((p) => idOf.get(p)!) })),
+          stages: job.stages.map((s) => {
+            // The stage's RDD id is taken as its global stage id: one persisted RDD per stage.
+            const storage: TaskStorage = {
+              ...(s.cache ? { cachedRdd: { rddId: idOf.get(s.id)!, blockSize: CACHED_PARTITION_MB * MiB } } : {}),
+              ...(broadcast ? { broadcast: { broadcastId: broadcast.broadcastId, totalSize: broadcast.totalSize, blockSize } } : {}),
+            };
+            return { id: idOf.get(s.id)!, numTasks: s.tasks, parents: s.parents.map((p) => idOf.get(p)!), ...(storage.cachedRdd || storage.broadcast ? { storage } : {}) };
+          }),
+          ...(broadcast ? { broadcast } : {}),
+          ...(job.stages.some((s) => s.unpersistAfterJob) ? { unpersistRdds: job.stages.filter((s) => s.unpersistAfterJob).map((s) => idOf.get(s.id)!) } : {}),
         });
         job.stages.forEach((s) => stages.set(idOf.get(s.id)!, { jobIndex: index, stage: s }));
         jobIndexById.set(jobId, index);

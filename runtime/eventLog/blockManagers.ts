@@ -16,24 +16,12 @@
  */
 import { BLOCK_MANAGER_PORT } from '../../machines/executorBackend.js';
 import { num, type ResolvedConf } from '../../machines/conf.js';
+import { DRIVER_MEMORY_MB, maxOnHeapMemory } from '../../machines/blockManager.js';
 import type { SchedulerBackendContext } from '../../machines/driverEndpoint.js';
 import { blockManagerIdJson, type SparkEvent } from './events.js';
 
-const MiB = 1024 * 1024;
-/** UnifiedMemoryManager.RESERVED_SYSTEM_MEMORY_BYTES. */
-const RESERVED_SYSTEM_MEMORY = 300 * MiB;
-/** spark.memory.fraction default. */
-const MEMORY_FRACTION = 0.6;
-/** spark.driver.memory default (1g): not in the modelled configuration. */
-const DRIVER_MEMORY_MB = 1024;
 
-/**
- * UnifiedMemoryManager.getMaxMemory: (heap - 300 MiB) x spark.memory.fraction, the storage +
- * execution memory a block manager reports (the JVM's heap taken as the configured memory).
- */
-export function maxOnHeapMemory(memoryMb: number): number {
-  return Math.max(0, Math.floor((memoryMb * MiB - RESERVED_SYSTEM_MEMORY) * MEMORY_FRACTION));
-}
+export { maxOnHeapMemory };
 
 /** A step of a driver component, as the listener bus recorder sees it. */
 export type DriverStep =

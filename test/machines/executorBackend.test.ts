@@ -72,8 +72,10 @@ describe('CoarseGrainedExecutorBackend: registration', () => {
     expect(h.children()).toEqual([]);
     h.send({ type: 'RegisteredExecutor' });
     expect(h.snapshot().value).toBe('running');
-    expect(h.sent.slice(1)).toEqual([{ type: 'network.send', from: ADDRESS, to: DRIVER, message: { type: 'LaunchedExecutor', executorId: '3' } }]);
-    expect(h.children()).toEqual(['Heartbeater']);
+    // The Executor's constructor initializes its BlockManager, which registers with the driver's BlockManagerMaster.
+    expect(h.sent.slice(1).map((s) => [s.to, s.message.type])).toEqual([['driver-0/BlockManagerMaster', 'RegisterBlockManager'], [DRIVER, 'LaunchedExecutor']]);
+    expect(h.sent.at(-1)).toEqual({ type: 'network.send', from: ADDRESS, to: DRIVER, message: { type: 'LaunchedExecutor', executorId: '3' } });
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater']);
   });
 
   it('exits 1 without RemoveExecutor when the driver refuses the registration', () => {
@@ -201,14 +203,14 @@ describe('Executor tasks', () => {
   it('runs a TaskRunner per LaunchTask: RUNNING then FINISHED reach the driver with the task\'s cpus, and the finished runner is stopped', () => {
     const h = registered();
     launch(h, 7, 2);
-    expect(h.children()).toEqual(['Heartbeater', 'task-7']);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater', 'task-7']);
     expect(runningTaskIds(h.ctx())).toEqual([7]);
     h.finish(7);
     expect(h.sentOf('StatusUpdate').map((e) => [e.to, e.message])).toEqual([
       [DRIVER, { type: 'StatusUpdate', executorId: '3', taskId: 7, state: 'RUNNING', data: {}, taskCpus: 2 }],
       [DRIVER, { type: 'StatusUpdate', executorId: '3', taskId: 7, state: 'FINISHED', data: {}, taskCpus: 2 }],
     ]);
-    expect(h.children()).toEqual(['Heartbeater']);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater']);
     expect(runningTaskIds(h.ctx())).toEqual([]);
   });
 
@@ -217,7 +219,7 @@ describe('Executor tasks', () => {
     launch(h, 1);
     h.bodies.get(1)!({ type: 'work.failed', className: 'java.io.IOException', description: 'disk' });
     expect(h.sentOf('StatusUpdate').at(-1)!.message).toMatchObject({ taskId: 1, state: 'FAILED', data: { reason: { kind: 'ExceptionFailure', className: 'java.io.IOException', description: 'disk' } } });
-    expect(h.children()).toEqual(['Heartbeater']);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater']);
   });
 
   it('keeps runners of concurrent tasks apart and ignores a second LaunchTask for a running task id', () => {
@@ -225,7 +227,7 @@ describe('Executor tasks', () => {
     launch(h, 1);
     launch(h, 2);
     launch(h, 1);
-    expect(h.children()).toEqual(['Heartbeater', 'task-1', 'task-2']);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater', 'task-1', 'task-2']);
     h.finish(2);
     expect(h.updates()).toEqual([[1, 'RUNNING'], [2, 'RUNNING'], [2, 'FINISHED']]);
     expect(runningTaskIds(h.ctx())).toEqual([1]);
@@ -242,7 +244,7 @@ describe('Executor tasks', () => {
     launch(h, 1);
     killTask(h, 1, 'another attempt succeeded', true);
     expect(h.sentOf('StatusUpdate').at(-1)!.message).toEqual({ type: 'StatusUpdate', executorId: '3', taskId: 1, state: 'KILLED', data: { reason: { kind: 'TaskKilled', reason: 'another attempt succeeded' } }, taskCpus: 1 });
-    expect(h.children()).toEqual(['Heartbeater']);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater']);
     expect(h.ctx().executor!.killMarks).toEqual({});
   });
 
@@ -254,7 +256,7 @@ describe('Executor tasks', () => {
     launch(h, 2);
     expect(h.sentOf('StatusUpdate').map((e) => [e.message.state, e.message.data])).toEqual([['RUNNING', {}], ['KILLED', { reason: { kind: 'TaskKilled', reason: 'stage cancelled' } }]]);
     expect(h.bodies.has(2)).toBe(false);
-    expect(h.children()).toEqual(['Heartbeater']);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater']);
     expect(h.ctx().executor!.killMarks).toEqual({});
   });
 
@@ -340,5 +342,66 @@ describe('CoarseGrainedExecutorBackend: stopping and exiting', () => {
     h.takeSent();
     expect(h.dropped({ type: 'LaunchTask', data: task(1) }, { type: 'StopExecutor' })).toEqual(['LaunchTask', 'StopExecutor']);
     expect(h.sent).toEqual([]);
+  });
+});
+
+describe('Executor block manager', () => {
+  const BM_MASTER = 'driver-0/BlockManagerMaster';
+  const BM_ADDRESS = 'app-1/3/BlockManagerEndpoint1';
+  const toMaster = (h: H) => h.sent.filter((s) => s.to === BM_MASTER).map((s) => s.message.type);
+  /** The Executor is created and its BlockManager's registration answered. */
+  const bmRegistered = (h: H) => {
+    h.send({ type: 'RegisteredExecutor' });
+    h.actor.getSnapshot().children['BlockManager'].send({ type: 'RegisterBlockManagerReply', blockManagerId: { executorId: '3', host: '10.0.0.1', port: 7079 } });
+  };
+
+  it('the Executor\'s BlockManager registers from its storage endpoint with the executor\'s memory (UnifiedMemoryManager max)', () => {
+    const h = start({ conf: { 'spark.executor.memory': '1g' } });
+    h.send({ type: 'RegisteredExecutor' });
+    const reg = h.sent.find((s) => s.message.type === 'RegisterBlockManager')!;
+    expect(reg.from).toBe(BM_ADDRESS);
+    expect(reg.message).toMatchObject({ blockManagerId: { executorId: '3', host: '10.0.0.1', port: 7079 }, maxOnHeapMemSize: Math.floor((1024 - 300) * 1024 * 1024 * 0.6), sender: BM_ADDRESS, isReRegister: false });
+    expect(h.children()).toContain('BlockManager');
+  });
+
+  it('a cached stage\'s task stores its partition in the BlockManager (UpdateBlockInfo) before its FINISHED status update', () => {
+    const h = start();
+    bmRegistered(h);
+    h.takeSent();
+    h.send({ type: 'LaunchTask', data: { ...task(4), partitionId: 9, storage: { cachedRdd: { rddId: 2, blockSize: 1024 } } } });
+    h.finish(4);
+    expect(h.sent.map((s) => s.message.type)).toEqual(['StatusUpdate', 'UpdateBlockInfo', 'StatusUpdate']);
+    expect(h.sent[1]!.message).toMatchObject({ blockId: 'rdd_2_9', storageLevel: 'MEMORY_ONLY', memSize: 1024 });
+  });
+
+  it('a task reading a broadcast stores its pieces once per executor', () => {
+    const h = start();
+    bmRegistered(h);
+    h.takeSent();
+    const storage = { broadcast: { broadcastId: 0, totalSize: 10, blockSize: 4 } };
+    h.send({ type: 'LaunchTask', data: { ...task(1), storage } });
+    h.send({ type: 'LaunchTask', data: { ...task(2), storage } });
+    expect(h.sent.filter((s) => s.message.type === 'UpdateBlockInfo').map((s) => (s.message as { blockId: string }).blockId)).toEqual(['broadcast_0_piece0', 'broadcast_0_piece1', 'broadcast_0_piece2']);
+  });
+
+  it('HeartbeatResponse(reregisterBlockManager = true) makes the BlockManager re-register; false does not', () => {
+    const h = start();
+    bmRegistered(h);
+    h.takeSent();
+    h.send({ type: 'HeartbeatResponse', reregisterBlockManager: false });
+    expect(toMaster(h)).toEqual([]);
+    h.send({ type: 'HeartbeatResponse', reregisterBlockManager: true });
+    expect(h.sent.filter((s) => s.to === BM_MASTER).map((s) => (s.message as { isReRegister?: boolean }).isReRegister)).toEqual([true]);
+  });
+
+  it('a refused re-registration ("invalid") exits the executor with 58, without RemoveExecutor', () => {
+    const h = start();
+    bmRegistered(h);
+    h.send({ type: 'HeartbeatResponse', reregisterBlockManager: true });
+    h.takeSent();
+    h.actor.getSnapshot().children['BlockManager'].send({ type: 'RegisterBlockManagerReply', blockManagerId: { executorId: 'invalid', host: '10.0.0.1', port: 7079 } });
+    expect(h.snapshot().value).toBe('exited');
+    expect(h.output()).toEqual({ exitCode: 58, reason: 'Exiting executor due to block manager re-registration failure' });
+    expect(h.sentOf('RemoveExecutor')).toEqual([]);
   });
 });

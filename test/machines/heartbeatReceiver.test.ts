@@ -83,7 +83,7 @@ describe('HeartbeatReceiver', () => {
     });
   });
 
-  it('refreshes a known executor on each heartbeat and answers reregisterBlockManager = false (its block manager counts as known)', () => {
+  it('refreshes a known executor on each heartbeat and answers reregisterBlockManager = false (no BlockManagerMaster in the system: its block manager counts as known)', () => {
     const h = start();
     ready(h, '1');
     h.clock.runUntil(100_000);
@@ -182,5 +182,23 @@ describe('HeartbeatReceiver', () => {
     expect(executorTimeoutMs(conf({ 'spark.network.timeout': '1500ms' }))).toBe(1000);
     expect(executorTimeoutMs(conf({ 'spark.network.timeout': 90 }))).toBe(90_000);
     expect(executorTimeoutMs(conf({ 'spark.storage.blockManagerHeartbeatTimeoutMs': 1500 }))).toBe(1500);
+  });
+});
+
+describe('HeartbeatReceiver and the BlockManagerMaster heartbeat endpoint', () => {
+  const BMM = 'driver-0/BlockManagerMaster';
+  it('asks BlockManagerHeartbeat for a known executor and answers HeartbeatResponse(reregisterBlockManager = !known)', () => {
+    const h = startMachine(heartbeatReceiverMachine, { input: { address: HR, conf: conf() }, systemId: HR, peers: [BACKEND, BMM] });
+    h.send({ type: 'TaskSchedulerIsSet' });
+    h.send({ type: 'ExecutorRegistered', executorId: '1' });
+    h.send(heartbeat('1'));
+    expect(h.peers[BMM]).toEqual([{ type: 'BlockManagerHeartbeat', blockManagerId: { executorId: '1', host: 'h', port: 7079 }, replyTo: HR }]);
+    expect(replies(h)).toEqual([]);
+    h.send({ type: 'BlockManagerHeartbeatReply', blockManagerId: { executorId: '1', host: 'h', port: 7079 }, registered: false });
+    expect(replies(h)).toEqual([['app/1/Executor', true]]);
+    h.send(heartbeat('1'));
+    h.send({ type: 'BlockManagerHeartbeatReply', blockManagerId: { executorId: '1', host: 'h', port: 7079 }, registered: true });
+    expect(replies(h)).toEqual([['app/1/Executor', true], ['app/1/Executor', false]]);
+    expect(ctx(h).awaitingBlockManager).toEqual({});
   });
 });

@@ -95,8 +95,8 @@ describe('scenario file: the documented example', () => {
           index: 0,
           submitAtMs: 0,
           stages: [
-            { id: 0, tasks: 40, parents: [], taskDuration: { distribution: 'constant', valueMs: 2000 } },
-            { id: 1, tasks: 4, parents: [0], taskDuration: { distribution: 'uniform', minMs: 1000, maxMs: 3000 } },
+            { id: 0, tasks: 40, parents: [], taskDuration: { distribution: 'constant', valueMs: 2000 }, cache: false },
+            { id: 1, tasks: 4, parents: [0], taskDuration: { distribution: 'uniform', minMs: 1000, maxMs: 3000 }, cache: false },
           ],
         }],
       }],
@@ -134,7 +134,7 @@ describe('scenario file: defaults', () => {
     expect(s.networkLatencyMs).toBe(1);
     expect(s.workers).toEqual([{ index: 0, host: '10.0.0.1', port: 7078, cores: 4, memoryMb: 1024 }]);
     expect(s.applications[0]).toMatchObject({ index: 0, submitAtMs: 0, rawConf: {}, stopWhenDone: true });
-    expect(s.applications[0]!.jobs).toEqual([{ index: 0, submitAtMs: 0, stages: [{ id: 0, tasks: 1, parents: [], taskDuration: { distribution: 'constant', valueMs: 1000 } }] }]);
+    expect(s.applications[0]!.jobs).toEqual([{ index: 0, submitAtMs: 0, stages: [{ id: 0, tasks: 1, parents: [], taskDuration: { distribution: 'constant', valueMs: 1000 }, cache: false }] }]);
     expect(s.faults).toEqual([]);
     expect(s.stopAtMs).toBe(3_600_000);
     expect(s.warnings).toEqual([]);

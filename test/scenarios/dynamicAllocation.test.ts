@@ -71,3 +71,38 @@ describe('dynamic allocation', () => {
     expect(capped.executors).toHaveLength(3);
   });
 });
+
+/**
+ * Dynamic allocation and the block manager control plane together: the stage caches its output
+ * (`"cache": true`), so every executor's BlockManager reports rdd blocks, the BlockManagerMaster
+ * posts SparkListenerBlockUpdated and the ExecutorMonitor holds those executors under
+ * spark.dynamicAllocation.cachedExecutorIdleTimeout instead of executorIdleTimeout.
+ */
+describe('dynamic allocation with cached blocks', () => {
+  const cached = (timeout?: string) => run((s) => {
+    s.applications[0].jobs[0].stages[0].cache = true;
+    if (timeout) s.applications[0].conf['spark.dynamicAllocation.cachedExecutorIdleTimeout'] = timeout;
+  });
+
+  it('executors holding cached blocks outlive executorIdleTimeout: with the default (infinity) none is killed', () => {
+    const { result, report } = cached();
+    expect(result.violation).toBeUndefined();
+    const app = report.applications[0]!;
+    expect(app.executorTargets.at(-1)!.target).toBe(1);
+    expect(app.blockManagers!.cachedRddBlocks).toBe(1000);
+    expect(app.executors.filter((e) => e.removedAtMs !== null)).toEqual([]);
+  });
+
+  it('with cachedExecutorIdleTimeout 150s they are killed by the driver that long after going idle, not 60 s after', () => {
+    const { result, report } = cached('150s');
+    expect(result.violation).toBeUndefined();
+    const app = report.applications[0]!;
+    const fallStart = app.executorTargets[5]!.atMs;
+    const removed = app.executors.filter((e) => e.removedAtMs !== null);
+    expect(removed).toHaveLength(9);
+    expect(new Set(removed.map((e) => e.removedReason))).toEqual(new Set(['Executor killed by driver.']));
+    for (const e of removed) expect(e.removedAtMs! - fallStart).toBeGreaterThanOrEqual(150_000);
+    // Killed executors take their cached blocks with them: the master drops their locations.
+    expect(app.blockManagers!.removed.map((r) => r.executorId).sort()).toEqual(removed.map((e) => String(e.id)).sort());
+  });
+});
