@@ -25,6 +25,8 @@ export interface ExecutorProcessInput {
 export interface ExecutorProcessEnvironment {
   /** The error of a launch failure armed for this worker, consumed by this launch; undefined = starts. */
   takeLaunchFailure(workerId: string): string | undefined;
+  /** A slow start armed for this worker (ms until builder.start() returns), consumed by this launch; undefined = at once. */
+  takeLaunchDelay(workerId: string): number | undefined;
   /** The application's resolved conf, by its driver URL. */
   appConf(driverUrl: string): ResolvedConf;
   /** The Executor heartbeater's initial-delay draw in [0, 1). */
@@ -44,11 +46,12 @@ export function createExecutorProcess(env: ExecutorProcessEnvironment) {
   return setup({
     types: {
       input: {} as ExecutorProcessInput,
-      context: {} as ExecutorProcessInput & { exitCode: number | undefined; launchError: string | undefined },
+      context: {} as ExecutorProcessInput & { exitCode: number | undefined; launchError: string | undefined; launchDelayMs: number | undefined },
       events: {} as ProcessEvent,
     },
-    delays: { jvmStartup: env.jvmStartupMs },
+    delays: { jvmStartup: env.jvmStartupMs, launchDelay: ({ context }) => context.launchDelayMs ?? 0 },
     actions: {
+      reportStartFailed: sendParent(({ context }) => ({ type: 'process.startFailed', error: context.launchError! })),
       reportExit: sendParent(({ context }): ProcessExited => ({ type: 'process.exited', exitCode: context.exitCode ?? 0 })),
       closeConnections: enqueueActions(({ context, enqueue, system }) => {
         enqueue.sendTo(networkOf(system), closeConnections(executorProcess(context.appId, context.execId)));
@@ -56,18 +59,37 @@ export function createExecutorProcess(env: ExecutorProcessEnvironment) {
     },
   }).createMachine({
     id: 'executorProcess',
-    context: ({ input }) => ({ ...input, exitCode: undefined, launchError: env.takeLaunchFailure(input.workerId) }),
+    context: ({ input }) => ({ ...input, exitCode: undefined, launchError: env.takeLaunchFailure(input.workerId), launchDelayMs: env.takeLaunchDelay(input.workerId) }),
     initial: 'starting',
     states: {
       starting: {
         always: [
+          { guard: ({ context }) => context.launchDelayMs !== undefined, target: 'slowStart' },
           {
             guard: ({ context }) => context.launchError !== undefined,
             target: 'failedToStart',
-            actions: sendParent(({ context }) => ({ type: 'process.startFailed', error: context.launchError! })),
+            actions: 'reportStartFailed',
           },
           { target: 'booting', actions: sendParent({ type: 'process.started' }) },
         ],
+      },
+      slowStart: {
+        description: 'builder.start() has not returned yet (an executor-launch-delay fault): the runner stays LAUNCHING.',
+        after: {
+          launchDelay: [
+            { guard: ({ context }) => context.launchError !== undefined, target: 'failedToStart', actions: 'reportStartFailed' },
+            { target: 'booting', actions: sendParent({ type: 'process.started' }) },
+          ],
+        },
+        on: {
+          // Destroyed before the start returned: a start that was going to throw throws; otherwise it returns a Process, which the destroy ends.
+          'process.destroy': [
+            { guard: ({ context }) => context.launchError !== undefined, target: 'failedToStart', actions: 'reportStartFailed' },
+            { target: 'exited', actions: [sendParent({ type: 'process.started' }), assign({ exitCode: SIGTERM_EXIT_CODE })] },
+          ],
+          // The JVM dies at once: its start was never seen, its exit is.
+          'fault.crash': { target: 'exited', actions: assign({ exitCode: ({ event }) => event.exitCode }) },
+        },
       },
       booting: {
         after: { jvmStartup: 'running' },

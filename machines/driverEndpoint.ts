@@ -21,7 +21,7 @@ import { ENDPOINT, processOf } from './ids.js';
 import {
   lossReasonMessage,
   type Address, type AppClientConnected, type AppClientDead, type AppClientDisconnected, type AppClientExecutorAdded, type AppClientExecutorRemoved,
-  type AppClientWorkerRemoved, type BackendKillExecutors, type BackendRequestTotalExecutors, type BackendStop, type CancelTasks, type ExecutorLossReason, type ExecutorRegistered, type ExecutorRemoved,
+  type AppClientWorkerRemoved, type BackendKillExecutors, type BackendRequestTotalExecutors, type BackendStop, type StopExecutors, type CancelTasks, type ExecutorLossReason, type ExecutorRegistered, type ExecutorRemoved,
   type KillExecutors, type KillTask, type LaunchedExecutor, type OnDisconnected, type RegisterExecutor, type RemoveAfterDisconnect, type RemoveExecutor, type RequestExecutors,
   type ReviveOffers, type RpcMessage, type SparkContextStop, type StatusUpdate, type SubmitTasks,
 } from './protocol.js';
@@ -76,7 +76,7 @@ export interface SchedulerBackendContext {
 
 export type SchedulerBackendEvent =
   | ReviveOffers | RegisterExecutor | LaunchedExecutor | StatusUpdate | RemoveExecutor | KillTask | OnDisconnected | RemoveAfterDisconnect
-  | BackendKillExecutors | BackendRequestTotalExecutors | BackendStop | SubmitTasks | CancelTasks
+  | BackendKillExecutors | BackendRequestTotalExecutors | BackendStop | StopExecutors | SubmitTasks | CancelTasks
   | AppClientConnected | AppClientDisconnected | AppClientDead | AppClientExecutorAdded | AppClientExecutorRemoved | AppClientWorkerRemoved
   | IsExecutorAlive;
 
@@ -361,8 +361,9 @@ const HANDLERS: { [E in SchedulerBackendEvent['type']]: Handler<E> } = {
   IsExecutorAlive: (step, e) => {
     step.out.push({ to: 'peer', endpoint: ENDPOINT.BlockManagerMaster, event: { type: 'IsExecutorAliveReply', executorId: e.executorId, isAlive: isExecutorActive(step.ctx, e.executorId) } });
   },
-  // The machine handles backend.stop itself (StopExecutors, StopAppClient, then stopped).
+  // The machine handles backend.stop (StopExecutors to itself) and StopExecutors (StopExecutor to each, StopAppClient, stopped) itself.
   'backend.stop': () => undefined,
+  StopExecutors: () => undefined,
   'taskScheduler.submitTasks': (step, e) => applyScheduler(step, scheduler.submitTasks(step.ctx.scheduler, e.taskSet)),
   // DAGScheduler.cancelRunningIndependentStages: interruptThread = spark.job.interruptOnCancel, false by default.
   'taskScheduler.cancelTasks': (step, e) => applyScheduler(step, scheduler.killAllTaskAttempts(step.ctx.scheduler, e.stageId, false, e.reason)),

@@ -16,7 +16,7 @@
  * exactly one of EXITED (with the exit code), KILLED (with the terminated process's exit code) or
  * FAILED; or only FAILED when the process could not be started.
  */
-import { enqueueActions, fromCallback, sendParent, sendTo, setup, spawnChild, type AnyActorLogic, type EventObject } from 'xstate';
+import { assign, enqueueActions, fromCallback, sendParent, sendTo, setup, spawnChild, type AnyActorLogic, type EventObject } from 'xstate';
 import type {
   Address, ApplicationDescription, ExecutorStateChanged, ProcessExited, ProcessStartFailed, ProcessStarted, RunnerKill, RunnerShutdown,
 } from './protocol.js';
@@ -37,6 +37,8 @@ export interface ExecutorRunnerInput {
 export interface ExecutorRunnerContext extends ExecutorRunnerInput {
   /** The exit code of the process once it has exited (process.waitFor() or Utils.terminateProcess). */
   exitCode: number | undefined;
+  /** builder.start() returned (process.started seen): a start failure can no longer follow, even after a kill. */
+  processStarted: boolean;
 }
 
 export type ExecutorRunnerEvent = RunnerKill | RunnerShutdown | ProcessStarted | ProcessStartFailed | ProcessExited;
@@ -73,7 +75,11 @@ export const executorRunnerMachine = setup({
     output: {} as ExecutorRunnerOutput,
   },
   actors: { executorProcess: executorProcessPlaceholder },
+  guards: {
+    processNotStarted: ({ context }) => !context.processStarted,
+  },
   actions: {
+    markStarted: assign({ processStarted: true }),
     /** Utils.terminateProcess(process, EXECUTOR_TERMINATE_TIMEOUT_MS): the process stand-in exits and reports its code. */
     destroyProcess: sendTo('process', { type: 'process.destroy' }),
     /** state = RUNNING; worker.send(ExecutorStateChanged(appId, execId, RUNNING, None, None)). */
@@ -96,7 +102,7 @@ export const executorRunnerMachine = setup({
   },
 }).createMachine({
   id: 'ExecutorRunner',
-  context: ({ input }) => ({ ...input, exitCode: undefined }),
+  context: ({ input }) => ({ ...input, exitCode: undefined, processStarted: false }),
   initial: 'LAUNCHING',
   states: {
     LAUNCHING: {
@@ -112,7 +118,7 @@ export const executorRunnerMachine = setup({
         'process.started': {
           target: 'RUNNING',
           description: 'builder.start() returned: state = RUNNING and ExecutorStateChanged(RUNNING) to the Worker, right away.',
-          actions: 'reportRunning',
+          actions: ['markStarted', 'reportRunning'],
         },
         'process.startFailed': {
           target: 'FAILED',
@@ -124,7 +130,7 @@ export const executorRunnerMachine = setup({
           description:
             'The process died before its start was seen. In Spark builder.start() returns a Process and the thread reports RUNNING ' +
             'before it calls waitFor(), so a process that dies at once still reports RUNNING, then EXITED with its code.',
-          actions: ['reportRunning', 'reportExited'],
+          actions: ['markStarted', 'reportRunning', 'reportExited'],
         },
         'runner.kill': {
           target: 'KILLED',
@@ -172,14 +178,17 @@ export const executorRunnerMachine = setup({
               description: 'killProcess: ExecutorStateChanged(KILLED, "Runner thread for executor <appId>/<execId> interrupted", exit code).',
               actions: 'reportKilled',
             },
-            'process.startFailed': {
+            'process.startFailed': [{
+              guard: 'processNotStarted',
               target: '#ExecutorRunner.FAILED',
               description:
                 'Killed before the process started, and the start threw: the catch (e: Exception) sets state = FAILED over KILLED and ' +
                 'killProcess("Error running executor: " + e) reports FAILED with no exit code.',
               actions: 'reportStartFailed',
-            },
-            'process.started': { description: 'Started after the kill: the destroy already sent terminates it; its exit is reported as KILLED.' },
+            }, {
+              description: 'Killed while RUNNING: the process had started, so builder.start() cannot throw any more; ignored (found by the model-based walk).',
+            }],
+            'process.started': { description: 'Started after the kill: the destroy already sent terminates it; its exit is reported as KILLED.', actions: 'markStarted' },
             'runner.kill': { description: 'kill() again: workerThread is null after the first kill, so nothing happens.' },
             'runner.shutdown': { description: 'kill() removed the shutdown hook: nothing happens.' },
           },

@@ -50,7 +50,7 @@ export const REVIVE_OFFERS_TIMER = 'ReviveOffers';
 /** Every event type, for the stopped state's explicit "ignored" transitions. */
 const EVENT_TYPES: ReadonlyArray<SchedulerBackendEvent['type']> = [
   'ReviveOffers', 'RegisterExecutor', 'LaunchedExecutor', 'StatusUpdate', 'RemoveExecutor', 'KillTask', 'onDisconnected', 'backend.removeAfterDisconnect',
-  'backend.killExecutors', 'backend.requestTotalExecutors', 'backend.stop', 'taskScheduler.submitTasks', 'taskScheduler.cancelTasks',
+  'backend.killExecutors', 'backend.requestTotalExecutors', 'backend.stop', 'StopExecutors', 'taskScheduler.submitTasks', 'taskScheduler.cancelTasks',
   'appClient.connected', 'appClient.disconnected', 'appClient.dead', 'appClient.executorAdded', 'appClient.executorRemoved', 'appClient.workerRemoved',
   'IsExecutorAlive',
 ];
@@ -98,13 +98,18 @@ export const schedulerBackendMachine = setup({
       }
     }),
     /**
-     * StandaloneSchedulerBackend.stop: executorDelayRemoveThread.shutdownNow() (pending removals
-     * dropped), reviveThread.shutdownNow(), stopExecutors() (StopExecutors: StopExecutor to every
-     * executor), StopDriver, then client.stop() (StopAppClient).
+     * StandaloneSchedulerBackend.stop up to stopExecutors(): executorDelayRemoveThread.shutdownNow()
+     * (pending removals dropped), reviveThread.shutdownNow(), then driverEndpoint.askSync(StopExecutors).
+     * The ask goes through the endpoint's inbox, behind what is already queued there: the KillTasks of
+     * a job that has just failed reach the executors before StopExecutor (found by the model-based walk).
      */
-    stop: enqueueActions(({ context, enqueue, system }) => {
+    requestStopExecutors: enqueueActions(({ context, enqueue, self }) => {
       for (const id of Object.keys(context.pendingLossReason)) enqueue.cancel(removeAfterDisconnectId(id));
       enqueue.stopChild(REVIVE_OFFERS_TIMER);
+      enqueue.sendTo(self, { type: 'StopExecutors' });
+    }),
+    /** DriverEndpoint's StopExecutors: StopExecutor to every executor; then StopDriver and client.stop() (StopAppClient). */
+    stop: enqueueActions(({ context, enqueue, system }) => {
       for (const id of executorIdsInOrder(context)) enqueue.sendTo(networkOf(system), rpc(context.address, context.executors[id]!.address, { type: 'StopExecutor' }));
       // Standalone: client.stop() (StopAppClient); YARN: signalDriverStop (Shutdown(0) to the AM).
       const client = system.get(siblingAddress(context.address, clusterManagerEndpoint(context))) as AnyActorRef | undefined;
@@ -168,7 +173,8 @@ export const schedulerBackendMachine = setup({
         'appClient.executorRemoved': { actions: 'handle', description: 'executorRemoved: the loss reason from the exit status (53/56/58 not the app\'s fault, other codes are; none: ExecutorProcessLost, the app\'s fault unless the worker was lost), RemoveExecutor to itself.' },
         'appClient.workerRemoved': { description: 'workerRemoved: RemoveWorker, which only unregisters the host\'s map outputs (not modelled).' },
         IsExecutorAlive: { actions: 'handle', description: 'receiveAndReply IsExecutorAlive(executorId): isExecutorActive(executorId), asked by the BlockManagerMaster on a re-registration.' },
-        'backend.stop': { target: 'stopped', actions: 'stop', description: 'SchedulerBackend.stop: StopExecutor to every executor, the DriverEndpoint stops, StopAppClient.' },
+        'backend.stop': { actions: 'requestStopExecutors', description: 'SchedulerBackend.stop: pending removals and the revive thread stop; StopExecutors is asked through the endpoint\'s inbox, after what is queued there.' },
+        StopExecutors: { target: 'stopped', actions: 'stop', description: 'StopExecutors: StopExecutor to every executor ("Asking each executor to shut down"), then StopDriver stops the endpoint and StopAppClient.' },
       },
     },
     stopped: {

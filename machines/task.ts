@@ -65,6 +65,12 @@ export const taskRunnerMachine = setup({
   },
   actions: {
     reportRunning: sendParent(({ context }) => statusUpdate(context.taskDescription, 'RUNNING')),
+    reportKilledBeforeRun: sendParent(({ context }) => statusUpdate(context.taskDescription, 'KILLED', { reason: { kind: 'TaskKilled', reason: context.reasonIfKilled! } })),
+    reportFinished: sendParent(({ context }) => statusUpdate(context.taskDescription, 'FINISHED')),
+    reportFailed: sendParent(({ context, event }) =>
+      statusUpdate(context.taskDescription, 'FAILED', event.type === 'work.failed' ? { reason: { kind: 'ExceptionFailure', className: event.className, description: event.description } } : {})),
+    reportKilled: sendParent(({ context, event }) =>
+      statusUpdate(context.taskDescription, 'KILLED', event.type === 'taskRunner.kill' ? { reason: { kind: 'TaskKilled', reason: event.reason } } : {})),
     /** The closure reads its broadcast variable: TorrentBroadcast.readBroadcastBlock in this executor's BlockManager (via the backend). */
     readBroadcast: enqueueActions(({ context, enqueue }) => {
       const b = context.taskDescription.storage?.broadcast;
@@ -90,10 +96,7 @@ export const taskRunnerMachine = setup({
             guard: 'killedBeforeRun',
             target: 'KILLED',
             description: 'run(): statusUpdate(RUNNING) first, then, after deserialization, reasonIfKilled is set: TaskKilledException, statusUpdate(KILLED, TaskKilled(reason)); the body never runs (Executor.scala).',
-            actions: [
-              'reportRunning',
-              sendParent(({ context }) => statusUpdate(context.taskDescription, 'KILLED', { reason: { kind: 'TaskKilled', reason: context.reasonIfKilled! } })),
-            ],
+            actions: ['reportRunning', 'reportKilledBeforeRun'],
           },
           {
             target: 'RUNNING',
@@ -117,17 +120,17 @@ export const taskRunnerMachine = setup({
         'work.succeeded': {
           target: 'FINISHED',
           description: 'A cached partition is stored in the BlockManager as it is computed; the result is serialized and sent: statusUpdate(FINISHED, DirectTaskResult) (Executor.scala).',
-          actions: ['storeCachedPartition', sendParent(({ context }) => statusUpdate(context.taskDescription, 'FINISHED'))],
+          actions: ['storeCachedPartition', 'reportFinished'],
         },
         'work.failed': {
           target: 'FAILED',
           description: 'User code threw a non-fatal Throwable: statusUpdate(FAILED, ExceptionFailure) (Executor.scala).',
-          actions: sendParent(({ context, event }) => statusUpdate(context.taskDescription, 'FAILED', { reason: { kind: 'ExceptionFailure', className: event.className, description: event.description } })),
+          actions: 'reportFailed',
         },
         'taskRunner.kill': {
           target: 'KILLED',
           description: 'TaskRunner.kill -> task.kill(interruptThread, reason): TaskKilledException, statusUpdate(KILLED, TaskKilled(reason)) (Executor.scala).',
-          actions: sendParent(({ context, event }) => statusUpdate(context.taskDescription, 'KILLED', { reason: { kind: 'TaskKilled', reason: event.reason } })),
+          actions: 'reportKilled',
         },
         'taskRunner.run': { description: 'Ignored: a TaskRunner is executed once.' },
       },

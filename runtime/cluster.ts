@@ -392,6 +392,7 @@ export class Cluster {
     const confByDriver = new Map<string, ResolvedConf>(this.scenario.applications.map((app) => [driverAddress(app, ENDPOINT.CoarseGrainedScheduler), app.conf]));
     return createExecutorProcess({
       takeLaunchFailure: (workerId) => this.faults.takeLaunchFailure(workerId),
+      takeLaunchDelay: (workerId) => this.faults.takeLaunchDelay(workerId),
       appConf: (driverUrl) => confByDriver.get(driverUrl)!,
       heartbeatJitter: (appId, execId) => new SeededRandom(this.seed, 'heartbeat-jitter', appId, execId).next(),
       jvmStartupMs: EXECUTOR_JVM_STARTUP_MS,

@@ -18,6 +18,8 @@ export const LAUNCH_FAILURE_ERROR = 'java.io.IOException: Cannot run program "/u
 export class FaultInjector {
   /** Launch failures armed per worker id, consumed one per executor process start. */
   private readonly launchFailures = new Map<string, number>();
+  /** Launch delays armed per worker id, consumed one per executor process start (oldest first). */
+  private readonly launchDelays = new Map<string, number[]>();
 
   constructor(private readonly cluster: Cluster) {}
 
@@ -35,6 +37,11 @@ export class FaultInjector {
     return LAUNCH_FAILURE_ERROR;
   }
 
+  /** How long this executor process start takes before builder.start() returns; undefined = at once. */
+  takeLaunchDelay(workerId: string): number | undefined {
+    return this.launchDelays.get(workerId)?.shift();
+  }
+
   private note(fault: string, target: string, detail: string): void {
     this.cluster.trace.fault(this.cluster.clock.now(), fault, target, detail);
   }
@@ -45,13 +52,20 @@ export class FaultInjector {
     return (snapshot?.context as { workerId: string } | undefined)?.workerId ?? worker.host;
   }
 
-  private inject(fault: Exclude<FaultSpec, { kind: 'task-failure' }>): void {
+  /** Injects one fault now (the scheduled ones call this at their times; model-based tests call it at a step). */
+  inject(fault: Exclude<FaultSpec, { kind: 'task-failure' }>): void {
     const { cluster } = this;
     switch (fault.kind) {
       case 'executor-launch-failure': {
         const id = this.workerIdOf(fault.worker);
         this.launchFailures.set(id, (this.launchFailures.get(id) ?? 0) + fault.times);
         this.note(fault.kind, id, `the next ${fault.times} executor launches on this worker fail to start`);
+        return;
+      }
+      case 'executor-launch-delay': {
+        const id = this.workerIdOf(fault.worker);
+        this.launchDelays.set(id, [...(this.launchDelays.get(id) ?? []), ...Array.from({ length: fault.times }, () => fault.durationMs)]);
+        this.note(fault.kind, id, `the next ${fault.times} executor launches on this worker take ${fault.durationMs} ms to start (the runner stays LAUNCHING)`);
         return;
       }
       case 'executor-crash': {

@@ -21,9 +21,9 @@ import { validateHeartbeatConf } from '../machines/heartbeatReceiver.js';
 export const DEFAULT_START_TIME = '2026-01-01T00:00:00Z';
 /** What a scenario may expand into (DESIGN.md rule 7): workers over all groups, tasks per stage. */
 export const SCENARIO_LIMITS = { workers: 10_000, tasksPerStage: 1_000_000 } as const;
-export const FAULT_KINDS = ['executor-launch-failure', 'executor-crash', 'executor-hang', 'worker-crash', 'partition', 'task-failure', 'node-manager-crash', 'container-killed'] as const;
+export const FAULT_KINDS = ['executor-launch-failure', 'executor-launch-delay', 'executor-crash', 'executor-hang', 'worker-crash', 'partition', 'task-failure', 'node-manager-crash', 'container-killed'] as const;
 /** Faults that need a standalone cluster (workers) or a YARN cluster (node managers). */
-const STANDALONE_FAULTS: ReadonlySet<string> = new Set(['executor-launch-failure', 'worker-crash']);
+const STANDALONE_FAULTS: ReadonlySet<string> = new Set(['executor-launch-failure', 'executor-launch-delay', 'worker-crash']);
 const YARN_FAULTS: ReadonlySet<string> = new Set(['node-manager-crash', 'container-killed']);
 /** The ContainerExitStatus values a container-killed fault may give (machines/yarn/containerExitStatus.ts). */
 export const CONTAINER_KILL_STATUSES = ['PREEMPTED', 'KILLED_EXCEEDED_PMEM', 'KILLED_EXCEEDED_VMEM', 'DISKS_FAILED', 'ABORTED', 'KILLED_BY_RESOURCEMANAGER'] as const;
@@ -69,6 +69,7 @@ export interface ApplicationSpec {
 export type PartitionEndpoint = { kind: 'master' } | { kind: 'worker'; worker: number } | { kind: 'driver'; app: number } | { kind: 'executor'; app: number; executor: number };
 export type FaultSpec =
   | { kind: 'executor-launch-failure'; atMs: number; worker: number; times: number }
+  | { kind: 'executor-launch-delay'; atMs: number; worker: number; times: number; durationMs: number }
   | { kind: 'executor-crash'; atMs: number; app: number; executor: number; exitCode: number }
   | { kind: 'executor-hang'; atMs: number; app: number; executor: number; durationMs?: number }
   | { kind: 'worker-crash'; atMs: number; worker: number }
@@ -283,6 +284,7 @@ const appRef = z.union([int(0), z.string().min(1, { error: 'expected an applicat
 const endpointText = z.string({ error: got('an endpoint such as "master", "worker:0", "driver:etl" or "executor:etl:1"') });
 const fault = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('executor-launch-failure'), at: duration, worker: int(0), times: int(1) }),
+  z.strictObject({ kind: z.literal('executor-launch-delay'), at: duration, worker: int(0), times: int(1), duration }),
   z.strictObject({ kind: z.literal('executor-crash'), at: duration, app: appRef, executor: int(0), exitCode: int(0, { max: 255 }) }),
   z.strictObject({ kind: z.literal('executor-hang'), at: duration, app: appRef, executor: int(0), duration: duration.optional() }),
   z.strictObject({ kind: z.literal('worker-crash'), at: duration, worker: int(0) }),
@@ -559,6 +561,7 @@ function normalise(data: Parsed, file: string): Scenario {
     const lasting = (ms: number | undefined) => (ms === undefined ? {} : { durationMs: ms });
     switch (f.kind) {
       case 'executor-launch-failure': return { kind: f.kind, atMs: f.at, worker: workerIndex(f.worker, `${field}.worker`), times: f.times };
+      case 'executor-launch-delay': return { kind: f.kind, atMs: f.at, worker: workerIndex(f.worker, `${field}.worker`), times: f.times, durationMs: f.duration };
       case 'executor-crash': return { kind: f.kind, atMs: f.at, app: appIndex(f.app, `${field}.app`), executor: f.executor, exitCode: f.exitCode };
       case 'executor-hang': return { kind: f.kind, atMs: f.at, app: appIndex(f.app, `${field}.app`), executor: f.executor, ...lasting(f.duration) };
       case 'worker-crash': return { kind: f.kind, atMs: f.at, worker: workerIndex(f.worker, `${field}.worker`) };

@@ -72,10 +72,13 @@ export function stormScenario(options: StormOptions): Json {
     const app = pick(['etl', 'report']);
     const executor = random.int(0, 6);
     const lasting = () => `${random.int(10, mode === 'liveness' ? 120 : 300)}s`;
-    const kind = pick(['executor-launch-failure', 'executor-crash', 'executor-hang', 'worker-crash', 'partition', 'task-failure'] as const);
+    const kind = pick(['executor-launch-failure', 'executor-launch-delay', 'executor-crash', 'executor-hang', 'worker-crash', 'partition', 'task-failure'] as const);
     switch (kind) {
       case 'executor-launch-failure':
         faults.push({ kind, at, worker: random.int(0, WORKERS - 1), times: random.int(1, 4) });
+        break;
+      case 'executor-launch-delay':
+        faults.push({ kind, at, worker: random.int(0, WORKERS - 1), times: random.int(1, 3), duration: `${random.int(1, 90)}s` });
         break;
       case 'executor-crash':
         faults.push({ kind, at, app, executor, exitCode: pick(EXIT_CODES) });

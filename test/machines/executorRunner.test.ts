@@ -119,6 +119,16 @@ describe('ExecutorRunner: kill', () => {
     expect(h.toParent).toEqual([change('FAILED', 'Error running executor: java.io.IOException: error=2')]);
   });
 
+  it('ExecutorRunner killed while RUNNING ignores a start failure (its process had started, so builder.start() cannot throw) and reports KILLED', () => {
+    const h = start();
+    h.send({ type: 'process.started' });
+    h.send({ type: 'runner.kill' });
+    h.send({ type: 'process.startFailed', error: 'java.io.IOException: error=2' });
+    expect(h.snapshot().value).toEqual({ KILLED: 'terminating' });
+    h.send({ type: 'process.exited', exitCode: 143 });
+    expect(reported(h)).toEqual(['RUNNING', 'KILLED']);
+  });
+
   it('ExecutorRunner ignores a second kill and the shutdown hook while the killed process terminates', () => {
     const h = start();
     h.send({ type: 'process.started' });

@@ -35,7 +35,7 @@ const example = (): Json => ({
 /** Only the required fields. */
 const minimal = (): Json => ({ workers: [{ cores: 4, memory: '1g' }], applications: [{ name: 'a' }] });
 const stagesOf = (s: Json): Json[] => s['applications'][0].jobs[0].stages;
-const KINDS = 'executor-launch-failure, executor-crash, executor-hang, worker-crash, partition, task-failure, node-manager-crash, container-killed';
+const KINDS = 'executor-launch-failure, executor-launch-delay, executor-crash, executor-hang, worker-crash, partition, task-failure, node-manager-crash, container-killed';
 const TIME_HELP = 'use a whole number with a unit: us, ms, s, m or min, h, d, as in "500ms", "2s", "5min"; a bare number is milliseconds';
 const DAG = 'each arrow leads to a parent; the stages must form an acyclic graph';
 

@@ -32,4 +32,15 @@ describe('regressions', () => {
     // WorkerLatestState made the Master kill the executors it had marked LOST.
     expect(messages.filter((m) => m.type === 'KillExecutor' && m.to === '10.0.0.4/Worker' && m.atMs > 133_000).length).toBeGreaterThan(0);
   });
+
+  it('model-last-job-fails: when the last job fails, the Stage cancelled KillTask reaches the executor before StopExecutor (StopExecutors is asked through the DriverEndpoint inbox)', () => {
+    const cluster = createCluster(scenario('model-last-job-fails'), { checked: true });
+    const result = cluster.run();
+    expect(result.violation).toBeUndefined();
+    expect(result.outcome).toBe('completed');
+    const toExecutor = cluster.trace.messages().filter((m) => m.to.endsWith('/Executor') && (m.type === 'KillTask' || m.type === 'StopExecutor'));
+    // Before the fix the backend stopped first and dropped the queued KillTask: only StopExecutor went out.
+    expect(toExecutor.map((m) => m.type)).toEqual(['KillTask', 'StopExecutor']);
+    expect((toExecutor[0]!.message as { reason: string }).reason).toMatch(/^Stage cancelled: Job aborted due to stage failure/);
+  });
 });
