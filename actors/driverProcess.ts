@@ -43,10 +43,14 @@ export interface DriverProcessInput {
   jobs: PlannedJob[];
   /** Call SparkContext.stop() once every job has ended (only for applications that have jobs). */
   stopWhenDone: boolean;
+  /** The cluster manager; on YARN the application id the Client got from the ResourceManager. */
+  clusterManager?: { kind: 'standalone' } | { kind: 'yarn'; appId: string };
 }
 
 export interface DriverLogics {
   appClient: AnyActorLogic;
+  /** YarnSchedulerBackend's YarnSchedulerEndpoint (YARN only). */
+  yarnScheduler?: AnyActorLogic;
   schedulerBackend: AnyActorLogic;
   heartbeatReceiver: AnyActorLogic;
   dagScheduler: AnyActorLogic;
@@ -122,12 +126,15 @@ export function createDriverProcess(logics: DriverLogics) {
         },
       });
       spawn(logics.heartbeatReceiver, { id: ENDPOINT.HeartbeatReceiver, systemId: at(ENDPOINT.HeartbeatReceiver), input: { address: at(ENDPOINT.HeartbeatReceiver), conf: context.conf } });
-      spawn(logics.schedulerBackend, { id: ENDPOINT.CoarseGrainedScheduler, systemId: at(ENDPOINT.CoarseGrainedScheduler), input: { address: at(ENDPOINT.CoarseGrainedScheduler), conf: context.conf } });
+      const yarn = context.clusterManager?.kind === 'yarn' ? context.clusterManager : undefined;
+      spawn(logics.schedulerBackend, { id: ENDPOINT.CoarseGrainedScheduler, systemId: at(ENDPOINT.CoarseGrainedScheduler), input: { address: at(ENDPOINT.CoarseGrainedScheduler), conf: context.conf, clusterManager: yarn ? 'yarn' : 'standalone' } });
       spawn(logics.dagScheduler, { id: ENDPOINT.DAGScheduler, systemId: at(ENDPOINT.DAGScheduler), input: { address: at(ENDPOINT.DAGScheduler), conf: context.conf } });
       if (isDynamicAllocationEnabled(context.conf)) {
         spawn(logics.allocationManager, { id: ENDPOINT.ExecutorAllocationManager, systemId: at(ENDPOINT.ExecutorAllocationManager), input: { address: at(ENDPOINT.ExecutorAllocationManager), conf: context.conf } });
       }
-      spawn(logics.appClient, {
+      // YarnClientSchedulerBackend.start: the Client submitted the application; the YarnSchedulerEndpoint waits for its AM.
+      if (yarn) spawn(logics.yarnScheduler!, { id: ENDPOINT.YarnScheduler, systemId: at(ENDPOINT.YarnScheduler), input: { address: at(ENDPOINT.YarnScheduler), appId: yarn.appId, conf: context.conf } });
+      else spawn(logics.appClient, {
         id: ENDPOINT.AppClient,
         systemId: at(ENDPOINT.AppClient),
         input: { address: at(ENDPOINT.AppClient), masterAddress: context.masterAddress, appDescription: context.appDescription, conf: context.conf },

@@ -70,6 +70,9 @@ export const CONF_TABLE = {
   'spark.worker.initialRegistrationRetries': { kind: 'int', default: 6, doc: 'registration attempts at the short interval' },
   'spark.worker.maxRegistrationRetries': { kind: 'int', default: 16, doc: 'registration attempts before the worker gives up' },
   'spark.worker.ui.retainedExecutors': { kind: 'int', default: 1000, doc: 'finished executors a Worker keeps; it drops max(size / 10, 1) oldest when over' },
+  // Spark on YARN (resource-managers/yarn/.../config.scala)
+  'spark.yarn.scheduler.heartbeat.interval-ms': { kind: 'time', unit: 'ms', default: '3s', doc: 'ApplicationMaster reporter: interval between allocate calls to the ResourceManager' },
+  'spark.yarn.scheduler.initial-allocation.interval': { kind: 'time', unit: 'ms', default: '200ms', doc: 'first interval between allocate calls while containers are pending; doubles up to the heartbeat interval' },
 } as const satisfies Record<string, ConfEntry>;
 
 export type ConfKey = keyof typeof CONF_TABLE;

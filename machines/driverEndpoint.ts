@@ -29,6 +29,7 @@ import type { BlockManagerRemoveExecutor, IsExecutorAlive, IsExecutorAliveReply 
 import { DEFAULT_RESOURCE_PROFILE_ID, type SparkListenerExecutorAdded, type SparkListenerExecutorRemoved } from './sparkListener.js';
 import { isTaskFinished } from './states.js';
 import * as scheduler from './taskScheduler.js';
+import type { ExecutorDisconnected } from './yarn/yarnSchedulerEndpoint.js';
 
 /** Bound on the removed executors remembered for reports (the oldest go first). */
 export const RETAINED_REMOVED_EXECUTORS = 1000;
@@ -53,6 +54,8 @@ export interface RemovedExecutor { executorId: string; host: string; totalCores:
 
 export interface SchedulerBackendContext {
   address: Address;
+  /** Which backend subclass: StandaloneSchedulerBackend or YarnSchedulerBackend (its client and its disconnect handling). */
+  clusterManager: ClusterManager;
   /** StandaloneSchedulerBackend.appId, from the AppClient's connected(appId). */
   appId: string | undefined;
   /** executorDataMap. */
@@ -77,14 +80,24 @@ export type SchedulerBackendEvent =
   | AppClientConnected | AppClientDisconnected | AppClientDead | AppClientExecutorAdded | AppClientExecutorRemoved | AppClientWorkerRemoved
   | IsExecutorAlive;
 
-/** The driver-process endpoints the backend calls directly. */
-export type DriverPeer = typeof ENDPOINT.AppClient | typeof ENDPOINT.HeartbeatReceiver | typeof ENDPOINT.DAGScheduler | typeof ENDPOINT.SparkContext | typeof ENDPOINT.BlockManagerMaster;
+export type ClusterManager = 'standalone' | 'yarn';
 
-/** Calls of the driver's other components: HeartbeatReceiver, AppClient, SparkContext, DAGScheduler. */
-export type PeerEvent = ExecutorRegistered | ExecutorRemoved | RequestExecutors | KillExecutors | SparkContextStop | SchedulerBackendStarted | scheduler.DagSchedulerCall | BlockManagerRemoveExecutor | IsExecutorAliveReply;
+/** The driver-process endpoints the backend calls directly. */
+export type DriverPeer = typeof ENDPOINT.AppClient | typeof ENDPOINT.YarnScheduler | typeof ENDPOINT.HeartbeatReceiver | typeof ENDPOINT.DAGScheduler | typeof ENDPOINT.SparkContext | typeof ENDPOINT.BlockManagerMaster;
+
+/** Calls of the driver's other components: HeartbeatReceiver, AppClient or YarnScheduler, SparkContext, DAGScheduler, BlockManagerMaster. */
+export type PeerEvent = ExecutorRegistered | ExecutorRemoved | RequestExecutors | KillExecutors | SparkContextStop | SchedulerBackendStarted | scheduler.DagSchedulerCall | BlockManagerRemoveExecutor | IsExecutorAliveReply | ExecutorDisconnected;
 
 /** StandaloneSchedulerBackend.start() returns once the application is registered: SparkContext goes on (and starts the allocation manager). */
 export interface SchedulerBackendStarted { type: 'sparkContext.schedulerBackendStarted' }
+
+/**
+ * The cluster manager's client endpoint in the driver: the StandaloneAppClient (Master asks) or
+ * YarnSchedulerBackend's YarnSchedulerEndpoint (AM asks).
+ */
+export function clusterManagerEndpoint(c: Pick<SchedulerBackendContext, 'clusterManager'>): typeof ENDPOINT.AppClient | typeof ENDPOINT.YarnScheduler {
+  return c.clusterManager === 'yarn' ? ENDPOINT.YarnScheduler : ENDPOINT.AppClient;
+}
 
 /** What a step makes the endpoint send: through the network, to a sibling endpoint, or to itself (now or later). */
 export type BackendOutput =
@@ -133,9 +146,9 @@ export function standaloneLossReason(message: string, exitStatus: number | undef
   return { kind: 'ExecutorProcessLost', message, ...(workerHost !== undefined ? { workerHost } : {}), causedByApp: workerHost === undefined };
 }
 
-export function initialContext(address: Address, maxTaskFailures: number, taskCpus: number, reviveIntervalMs: number, removeDelayMs: number): SchedulerBackendContext {
+export function initialContext(address: Address, maxTaskFailures: number, taskCpus: number, reviveIntervalMs: number, removeDelayMs: number, clusterManager: ClusterManager = 'standalone'): SchedulerBackendContext {
   return {
-    address, appId: undefined, executors: {}, pendingToRemove: {}, pendingLossReason: {}, requestedTotal: undefined, removed: [],
+    address, clusterManager, appId: undefined, executors: {}, pendingToRemove: {}, pendingLossReason: {}, requestedTotal: undefined, removed: [],
     removeDelayMs, reviveIntervalMs, scheduler: scheduler.newTaskScheduler(maxTaskFailures, taskCpus),
   };
 }
@@ -277,10 +290,11 @@ function requestTotalExecutors(step: Step, e: BackendRequestTotalExecutors): voi
 /**
  * doRequestTotalExecutors / doKillExecutors: the one place that sends a request or kill to the
  * cluster manager. Standalone (StandaloneSchedulerBackend): through the StandaloneAppClient, which
- * asks the Master (RequestExecutors, KillExecutors). Another cluster manager adds its case here.
+ * asks the Master (RequestExecutors, KillExecutors). YARN (YarnSchedulerBackend): through the
+ * YarnSchedulerEndpoint, which asks the ApplicationMaster.
  */
 function clusterManagerClient(step: Step, message: RequestExecutors | KillExecutors): void {
-  step.out.push({ to: 'peer', endpoint: ENDPOINT.AppClient, event: message });
+  step.out.push({ to: 'peer', endpoint: clusterManagerEndpoint(step.ctx), event: message });
 }
 
 type Handler<E extends SchedulerBackendEvent['type']> = (step: Step, event: Extract<SchedulerBackendEvent, { type: E }>) => void;
@@ -323,6 +337,16 @@ const HANDLERS: { [E in SchedulerBackendEvent['type']]: Handler<E> } = {
   },
   onDisconnected: (step, e) => {
     const id = executorIdOfAddress(step.ctx, e.remoteAddress);
+    if (step.ctx.clusterManager === 'yarn') {
+      // YarnDriverEndpoint.onDisconnected: disableExecutor (no more offers; executorLost(LossReasonPending)
+      // changes nothing in the scheduler), then ask the AM why (YarnSchedulerEndpoint).
+      if (id === undefined) return;
+      const shouldDisable = isExecutorActive(step.ctx, id) || step.ctx.pendingToRemove[id] !== undefined;
+      if (!shouldDisable) return;
+      if (isExecutorActive(step.ctx, id)) update(step, (d) => { d.pendingLossReason[id] = true; });
+      step.out.push({ to: 'peer', endpoint: ENDPOINT.YarnScheduler, event: { type: 'yarnScheduler.executorDisconnected', executorId: id } });
+      return;
+    }
     if (id === undefined || step.ctx.pendingLossReason[id]) return;
     update(step, (d) => { d.pendingLossReason[id] = true; });
     step.out.push({ to: 'selfLater', event: { type: 'backend.removeAfterDisconnect', executorId: id }, delayMs: step.ctx.removeDelayMs, id: removeAfterDisconnectId(id) });

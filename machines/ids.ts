@@ -16,6 +16,13 @@ export const ENDPOINT = {
   HeartbeatReceiver: 'HeartbeatReceiver',
   DAGScheduler: 'DAGScheduler',
   Executor: 'Executor',
+  /** YarnSchedulerBackend's YarnSchedulerEndpoint, in the driver. */
+  YarnScheduler: 'YarnScheduler',
+  /** ApplicationMaster's AMEndpoint. */
+  YarnAM: 'YarnAM',
+  /** Not Spark endpoints: Hadoop YARN's daemons. */
+  ResourceManager: 'ResourceManager',
+  NodeManager: 'NodeManager',
   /** BlockManagerMaster.DRIVER_ENDPOINT_NAME (the heartbeat endpoint's messages go to the same actor: blockManagerMaster.ts). */
   BlockManagerMaster: 'BlockManagerMaster',
   /** A BlockManager's storage endpoint: "BlockManagerEndpoint" + BlockManager.ID_GENERATOR.next (the first, 1, in each JVM). */

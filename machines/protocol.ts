@@ -14,6 +14,7 @@
  * HeartbeatReceiver.scala, scheduler/ExecutorLossReason.scala, TaskEndReason.scala.
  */
 import type { ExecutorState, TaskState } from './states.js';
+import type { YarnRpcMessage } from './yarn/protocol.js';
 import type { BlockManagerRpcMessage } from './blockManagerMessages.js';
 
 /** A system id of an endpoint actor. */
@@ -289,6 +290,7 @@ export type RpcMessage =
   | ApplicationRemoved | WorkerRemoved | MasterChanged | MasterChangeAcknowledged | RequestExecutors | KillExecutors
   | RegisterExecutor | RegisteredExecutor | RegisterExecutorFailed | LaunchedExecutor | LaunchTask | KillTask
   | StatusUpdate | StopExecutor | RemoveExecutor | Heartbeat | HeartbeatResponse
+  | YarnRpcMessage
   | BlockManagerRpcMessage;
 
 export type RpcMessageType = RpcMessage['type'];

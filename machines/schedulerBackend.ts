@@ -20,7 +20,7 @@ import { enqueueActions, setup, spawnChild, type AnyActorRef } from 'xstate';
 import { nowOf } from './clock.js';
 import { num, type ResolvedConf } from './conf.js';
 import {
-  backendStep, executorIdOfAddress, executorIdsInOrder, initialContext, removeAfterDisconnectId,
+  backendStep, clusterManagerEndpoint, executorIdOfAddress, executorIdsInOrder, initialContext, removeAfterDisconnectId, type ClusterManager,
   type SchedulerBackendContext, type SchedulerBackendEvent,
 } from './driverEndpoint.js';
 import { ENDPOINT, siblingAddress } from './ids.js';
@@ -31,7 +31,7 @@ import { tickerPlaceholder } from './ticker.js';
 import { runningTask } from './runningTasks.js';
 
 export {
-  DISCONNECT_MESSAGE, RETAINED_REMOVED_EXECUTORS, backendStep, executorIdOfAddress, executorIdsInOrder, isExecutorActive, isExecutorBusy,
+  DISCONNECT_MESSAGE, RETAINED_REMOVED_EXECUTORS, backendStep, clusterManagerEndpoint, executorIdOfAddress, executorIdsInOrder, isExecutorActive, isExecutorBusy,
   standaloneLossReason, totalCoreCount, totalRegisteredExecutors,
   type BackendOutput, type BackendStep, type ExecutorData, type PeerEvent, type RemovedExecutor, type SchedulerBackendContext, type SchedulerBackendEvent,
 } from './driverEndpoint.js';
@@ -40,6 +40,8 @@ export interface SchedulerBackendInput {
   address: Address;
   /** The application's conf: spark.task.maxFailures, spark.task.cpus, spark.scheduler.revive.interval, spark.standalone.executorRemoveDelayOnDisconnection. */
   conf: ResolvedConf;
+  /** StandaloneSchedulerBackend (default) or YarnClientSchedulerBackend. */
+  clusterManager?: ClusterManager;
 }
 
 /** The child id of the ReviveOffers timer. */
@@ -109,8 +111,9 @@ export const schedulerBackendMachine = setup({
     /** DriverEndpoint's StopExecutors: StopExecutor to every executor; then StopDriver and client.stop() (StopAppClient). */
     stop: enqueueActions(({ context, enqueue, system }) => {
       for (const id of executorIdsInOrder(context)) enqueue.sendTo(networkOf(system), rpc(context.address, context.executors[id]!.address, { type: 'StopExecutor' }));
-      const client = system.get(siblingAddress(context.address, ENDPOINT.AppClient)) as AnyActorRef | undefined;
-      if (client) enqueue.sendTo(client, { type: 'StopAppClient' });
+      // Standalone: client.stop() (StopAppClient); YARN: signalDriverStop (Shutdown(0) to the AM).
+      const client = system.get(siblingAddress(context.address, clusterManagerEndpoint(context))) as AnyActorRef | undefined;
+      if (client) enqueue.sendTo(client, context.clusterManager === 'yarn' ? { type: 'yarnScheduler.stop', exitCode: 0 } : { type: 'StopAppClient' });
     }),
   },
 }).createMachine({
@@ -121,6 +124,7 @@ export const schedulerBackendMachine = setup({
     num(input.conf, 'spark.task.cpus'),
     num(input.conf, 'spark.scheduler.revive.interval'),
     num(input.conf, 'spark.standalone.executorRemoveDelayOnDisconnection'),
+    input.clusterManager,
   ),
   // DriverEndpoint.onStart: ReviveOffers to itself at a fixed rate, first at once.
   entry: spawnChild('ticker', {

@@ -13,6 +13,11 @@ import type { SchedulerBackendContext } from '../machines/schedulerBackend.js';
 import type { HeartbeatReceiverContext } from '../machines/heartbeatReceiver.js';
 import type { BlockManagerMasterContext } from '../machines/blockManagerMaster.js';
 import type { Cluster } from './cluster.js';
+import { RESOURCE_MANAGER_ADDRESS, amAddress } from '../machines/yarn/ids.js';
+import type { ResourceManagerContext } from '../machines/yarn/resourceManager.js';
+import type { ApplicationMasterContext } from '../machines/yarn/applicationMaster.js';
+import { isExecutorActive } from '../machines/driverEndpoint.js';
+import { yarnIds } from './cluster.js';
 
 export interface Checker {
   name: string;
@@ -112,6 +117,37 @@ export const CHECKERS: readonly Checker[] = [
       const registered = (backend.context as SchedulerBackendContext).executors;
       return tracked.filter((id) => registered[id] === undefined).map((id) => `${app.name}: HeartbeatReceiver tracks executor ${id}, which the driver does not know`);
     }),
+  },
+  {
+    name: 'yarn-node-resources',
+    // The ResourceManager's books: a node's used resources are its live containers', within its capacity.
+    check: (c) => {
+      const rm = c.actor(RESOURCE_MANAGER_ADDRESS)?.getSnapshot().context as ResourceManagerContext | undefined;
+      if (!rm) return [];
+      return Object.values(rm.nodes).filter((n) => n.state === 'RUNNING').flatMap((n) => {
+        const held = Object.values(rm.containers).filter((x) => x.container.nodeId === n.nodeId).map((x) => x.container.resource);
+        const memory = held.reduce((sum, r) => sum + r.memory, 0);
+        const vCores = held.reduce((sum, r) => sum + r.vCores, 0);
+        const out: string[] = [];
+        if (n.used.memory !== memory || n.used.vCores !== vCores) out.push(`the ResourceManager books ${n.used.vCores} vcores / ${n.used.memory} MB on ${n.nodeId}, its containers hold ${vCores} / ${memory}`);
+        if (n.used.memory > n.resource.memory || n.used.vCores > n.resource.vCores) out.push(`the ResourceManager over-allocated ${n.nodeId}: ${n.used.vCores}/${n.resource.vCores} vcores, ${n.used.memory}/${n.resource.memory} MB`);
+        return out;
+      });
+    },
+  },
+  {
+    name: 'yarn-executor-has-container',
+    // Every executor the driver offers work to runs in a container the ApplicationMaster books.
+    check: (c) => {
+      if (c.scenario.clusterManager !== 'yarn') return [];
+      return backends(c).flatMap(({ app, ctx }) => {
+        const am = c.actor(amAddress(yarnIds(c.scenario, app).appAttemptId))?.getSnapshot();
+        if (!am || am.status !== 'active') return [];
+        const books = (am.context as ApplicationMasterContext).allocator.executorIdToContainer;
+        return Object.keys(ctx.executors).filter((id) => isExecutorActive(ctx, id) && books[id] === undefined)
+          .map((id) => `${app.name}: executor ${id} is active on the driver but has no container in the ApplicationMaster's books`);
+      });
+    },
   },
   {
     // ExecutorAllocationManager: every target it sets lies in [minExecutors, maxExecutors]. The

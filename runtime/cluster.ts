@@ -22,6 +22,11 @@ import { executorBackendMachine } from '../machines/executorBackend.js';
 import { taskRunnerMachine } from '../machines/task.js';
 import { ENDPOINT, endpointAddress, executorProcess, workerId as sparkWorkerId } from '../machines/ids.js';
 import { NETWORK_SYSTEM_ID } from '../machines/rpc.js';
+import { resourceManagerMachine } from '../machines/yarn/resourceManager.js';
+import { containerMachine, nodeManagerMachine, type NodeManagerContext } from '../machines/yarn/nodeManager.js';
+import { applicationMasterMachine, initialTargetExecutorNumber } from '../machines/yarn/applicationMaster.js';
+import { yarnSchedulerEndpointMachine } from '../machines/yarn/yarnSchedulerEndpoint.js';
+import { RESOURCE_MANAGER_ADDRESS, amAddress, applicationAttemptId, applicationId as yarnApplicationId, nodeId as yarnNodeId, nodeManagerAddress } from '../machines/yarn/ids.js';
 import type { ApplicationDescription } from '../machines/protocol.js';
 import { optNum, num, type ResolvedConf } from '../machines/conf.js';
 import { VirtualClock } from './clock.js';
@@ -30,7 +35,7 @@ import { Trace } from './trace.js';
 import { Workload } from './workload.js';
 import { FaultInjector } from './faults.js';
 import { InvariantViolation, violations } from './checkers.js';
-import type { ApplicationSpec, Scenario, WorkerSpec } from './scenario.js';
+import type { ApplicationSpec, NodeManagerSpec, Scenario, WorkerSpec } from './scenario.js';
 
 export const MASTER_PROCESS = 'master';
 export const MASTER_ADDRESS = endpointAddress(MASTER_PROCESS, ENDPOINT.Master);
@@ -61,6 +66,11 @@ export interface RunResult {
 export const workerProcess = (worker: WorkerSpec) => worker.host;
 export const workerAddress = (worker: WorkerSpec) => endpointAddress(workerProcess(worker), ENDPOINT.Worker);
 export const driverProcessName = (app: ApplicationSpec) => `driver-${app.index}`;
+export const nodeManagerProcess = (nm: NodeManagerSpec) => nm.host;
+/** The YARN ids of an application: the RM numbers applications from 1 in submission order (here: scenario order). */
+export function yarnIds(scenario: Scenario, app: ApplicationSpec): { appId: string; appAttemptId: string } {
+  return { appId: yarnApplicationId(scenario.startTimeMs, app.index + 1), appAttemptId: applicationAttemptId(scenario.startTimeMs, app.index + 1) };
+}
 export const driverAddress = (app: ApplicationSpec, endpoint: (typeof ENDPOINT)[keyof typeof ENDPOINT]) => endpointAddress(driverProcessName(app), endpoint);
 
 /** What Spark's SparkContext / StandaloneSchedulerBackend put in the ApplicationDescription. */
@@ -142,6 +152,43 @@ export class Cluster {
         }
       : this.trace;
     this.spawn({ logic: networkLogic, id: NETWORK_SYSTEM_ID, systemId: NETWORK_SYSTEM_ID, input: { clock: this.clock, latencyMs: scenario.networkLatencyMs, newId: seededIds(this.seed), observer } });
+    if (scenario.clusterManager === 'yarn') this.startYarn();
+    else this.startStandalone();
+    const driverLogic = createDriverProcess({
+      appClient: appClientMachine,
+      yarnScheduler: yarnSchedulerEndpointMachine,
+      schedulerBackend: schedulerBackendMachine.provide({ actors: { ticker: tickerLogic } }),
+      heartbeatReceiver: heartbeatReceiverMachine.provide({ actors: { ticker: tickerLogic } }),
+      dagScheduler: dagSchedulerMachine,
+      allocationManager: allocationManagerMachine.provide({ actors: { ticker: tickerLogic } }),
+    });
+    for (const app of scenario.applications) {
+      const yarn = scenario.clusterManager === 'yarn' ? yarnIds(scenario, app) : undefined;
+      this.clock.setTimeout(() => {
+        this.spawn({
+          logic: driverLogic,
+          id: driverProcessName(app),
+          systemId: driverAddress(app, ENDPOINT.SparkContext),
+          input: {
+            process: driverProcessName(app),
+            masterAddress: MASTER_ADDRESS,
+            appDescription: applicationDescription(app),
+            conf: app.conf,
+            jobs: this.workload.plan(app.index),
+            stopWhenDone: app.stopWhenDone,
+            ...(yarn ? { clusterManager: { kind: 'yarn', appId: yarn.appId } } : {}),
+          },
+        });
+      }, app.submitAtMs);
+      // Client mode: the RM launches the AM (ExecutorLauncher), which starts like any JVM.
+      if (yarn) this.clock.setTimeout(() => this.spawnApplicationMaster(app), app.submitAtMs + EXECUTOR_JVM_STARTUP_MS);
+    }
+    this.faults.schedule();
+    return this;
+  }
+
+  private startStandalone(): void {
+    const { scenario } = this;
     this.spawn({ logic: masterMachine.provide({ actors: { ticker: tickerLogic } }), id: MASTER_ADDRESS, systemId: MASTER_ADDRESS, input: { address: MASTER_ADDRESS, conf: scenario.clusterConf } });
     const workerLogic = this.workerLogic();
     for (const worker of scenario.workers) {
@@ -163,32 +210,47 @@ export class Cluster {
         },
       });
     }
-    const driverLogic = createDriverProcess({
-      appClient: appClientMachine,
-      schedulerBackend: schedulerBackendMachine.provide({ actors: { ticker: tickerLogic } }),
-      heartbeatReceiver: heartbeatReceiverMachine.provide({ actors: { ticker: tickerLogic } }),
-      dagScheduler: dagSchedulerMachine,
-      allocationManager: allocationManagerMachine.provide({ actors: { ticker: tickerLogic } }),
+  }
+
+  /** The ResourceManager, then the NodeManagers, which register with it. */
+  private startYarn(): void {
+    const { scenario } = this;
+    this.spawn({
+      logic: resourceManagerMachine.provide({ actors: { ticker: tickerLogic } }),
+      id: RESOURCE_MANAGER_ADDRESS,
+      systemId: RESOURCE_MANAGER_ADDRESS,
+      input: { address: RESOURCE_MANAGER_ADDRESS, clusterTimestamp: scenario.startTimeMs },
     });
-    for (const app of scenario.applications) {
-      this.clock.setTimeout(() => {
-        this.spawn({
-          logic: driverLogic,
-          id: driverProcessName(app),
-          systemId: driverAddress(app, ENDPOINT.SparkContext),
-          input: {
-            process: driverProcessName(app),
-            masterAddress: MASTER_ADDRESS,
-            appDescription: applicationDescription(app),
-            conf: app.conf,
-            jobs: this.workload.plan(app.index),
-            stopWhenDone: app.stopWhenDone,
-          },
-        });
-      }, app.submitAtMs);
+    const logic = nodeManagerMachine.provide({ actors: { ticker: tickerLogic, container: containerMachine.provide({ actors: { executorProcess: this.executorProcessLogic() } }) } });
+    for (const nm of scenario.nodeManagers) {
+      const address = nodeManagerAddress(nodeManagerProcess(nm));
+      this.spawn({ logic, id: address, systemId: address, input: { address, nodeId: yarnNodeId(nm.host, nm.port), host: nm.host, resource: { memory: nm.memoryMb, vCores: nm.cores }, resourceManager: RESOURCE_MANAGER_ADDRESS } });
     }
-    this.faults.schedule();
-    return this;
+  }
+
+  private spawnApplicationMaster(app: ApplicationSpec): void {
+    const { appId, appAttemptId } = yarnIds(this.scenario, app);
+    const address = amAddress(appAttemptId);
+    this.spawn({
+      logic: applicationMasterMachine,
+      id: address,
+      systemId: address,
+      input: {
+        address,
+        appId,
+        appAttemptId,
+        host: appAttemptId,
+        resourceManager: RESOURCE_MANAGER_ADDRESS,
+        driver: driverAddress(app, ENDPOINT.YarnScheduler),
+        appDesc: applicationDescription(app),
+        // spark.executor.cores defaults to 1 on YARN.
+        executorCores: optNum(app.conf, 'spark.executor.cores') ?? 1,
+        executorMemory: num(app.conf, 'spark.executor.memory'),
+        initialTarget: initialTargetExecutorNumber(app.conf),
+        heartbeatIntervalMs: num(app.conf, 'spark.yarn.scheduler.heartbeat.interval-ms'),
+        initialAllocationIntervalMs: num(app.conf, 'spark.yarn.scheduler.initial-allocation.interval'),
+      },
+    });
   }
 
   /**
@@ -230,9 +292,14 @@ export class Cluster {
     };
   }
 
-  /** Every application was submitted and its AppClient has stopped or is dead. */
+  /** The driver's cluster-manager client endpoint: the AppClient (standalone) or the YarnSchedulerEndpoint. */
+  get clientEndpoint(): typeof ENDPOINT.AppClient | typeof ENDPOINT.YarnScheduler {
+    return this.scenario.clusterManager === 'yarn' ? ENDPOINT.YarnScheduler : ENDPOINT.AppClient;
+  }
+
+  /** Every application was submitted and its cluster-manager client has stopped (or, standalone, is dead). */
   allApplicationsFinished(): boolean {
-    return this.scenario.applications.every((app) => this.driverEndpoint(app.index, ENDPOINT.AppClient)?.getSnapshot().status === 'done');
+    return this.scenario.applications.every((app) => this.driverEndpoint(app.index, this.clientEndpoint)?.getSnapshot().status === 'done');
   }
 
   /**
@@ -262,11 +329,36 @@ export class Cluster {
 
   /** The application's id as its AppClient learnt it from the Master. */
   appId(appIndex: number): string | undefined {
-    return (this.driverEndpoint(appIndex, ENDPOINT.AppClient)?.getSnapshot().context as { appId?: string } | undefined)?.appId;
+    return (this.driverEndpoint(appIndex, this.clientEndpoint)?.getSnapshot().context as { appId?: string } | undefined)?.appId;
   }
 
-  /** The process actor of an executor, found through the worker that runs it. */
+  /** A NodeManager's running containers (container id -> executor id), read from its snapshot. */
+  nodeManagerContainers(nm: NodeManagerSpec): Record<string, string> {
+    const actor = this.actor(nodeManagerAddress(nodeManagerProcess(nm)));
+    if (!actor || actor.getSnapshot().status !== 'active') return {};
+    return (actor.getSnapshot().context as NodeManagerContext).containers;
+  }
+
+  /** The container that runs an executor on YARN, with its NodeManager and process. */
+  executorContainer(appId: string, execId: number): { nodeManager: NodeManagerSpec; containerId: string; process: AnyActorRef } | undefined {
+    for (const nm of this.scenario.nodeManagers) {
+      const actor = this.actor(nodeManagerAddress(nodeManagerProcess(nm)));
+      for (const [containerId, executorId] of Object.entries(this.nodeManagerContainers(nm))) {
+        if (executorId !== String(execId) || !containerId.includes(`_${appId.split('_')[2]}_`)) continue;
+        const container = actor?.getSnapshot().children?.[containerId] as AnyActorRef | undefined;
+        const process = container?.getSnapshot().children?.['process'] as AnyActorRef | undefined;
+        if (process) return { nodeManager: nm, containerId, process };
+      }
+    }
+    return undefined;
+  }
+
+  /** The process actor of an executor, found through the worker (or, on YARN, the container) that runs it. */
   executorProcessActor(appId: string, execId: number): { worker: WorkerSpec; process: AnyActorRef } | undefined {
+    if (this.scenario.clusterManager === 'yarn') {
+      const found = this.executorContainer(appId, execId);
+      return found ? { worker: found.nodeManager, process: found.process } : undefined;
+    }
     for (const worker of this.scenario.workers) {
       const runner = this.actor(workerAddress(worker))?.getSnapshot().children?.[`${appId}/${execId}`] as AnyActorRef | undefined;
       const process = runner?.getSnapshot().children?.['process'] as AnyActorRef | undefined;
@@ -282,6 +374,13 @@ export class Cluster {
   }
 
   private workerLogic(): AnyActorLogic {
+    return workerMachine.provide({
+      actors: { ticker: tickerLogic, executorRunner: executorRunnerMachine.provide({ actors: { executorProcess: this.executorProcessLogic() } }) },
+    });
+  }
+
+  /** The executor JVM stand-in (CoarseGrainedExecutorBackend inside), for ExecutorRunners and YARN containers alike. */
+  private executorProcessLogic(): AnyActorLogic {
     const backendByDriver = new Map<string, AnyActorLogic>();
     for (const app of this.scenario.applications) {
       const taskWork = createTaskWork({ clock: this.clock, outcome: (task) => this.workload.outcome(app.index, task) });
@@ -291,16 +390,13 @@ export class Cluster {
       );
     }
     const confByDriver = new Map<string, ResolvedConf>(this.scenario.applications.map((app) => [driverAddress(app, ENDPOINT.CoarseGrainedScheduler), app.conf]));
-    const executorProcessLogic = createExecutorProcess({
+    return createExecutorProcess({
       takeLaunchFailure: (workerId) => this.faults.takeLaunchFailure(workerId),
       takeLaunchDelay: (workerId) => this.faults.takeLaunchDelay(workerId),
       appConf: (driverUrl) => confByDriver.get(driverUrl)!,
       heartbeatJitter: (appId, execId) => new SeededRandom(this.seed, 'heartbeat-jitter', appId, execId).next(),
       jvmStartupMs: EXECUTOR_JVM_STARTUP_MS,
       executorBackendFor: (driverUrl) => backendByDriver.get(driverUrl)!,
-    });
-    return workerMachine.provide({
-      actors: { ticker: tickerLogic, executorRunner: executorRunnerMachine.provide({ actors: { executorProcess: executorProcessLogic } }) },
     });
   }
 }

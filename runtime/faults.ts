@@ -5,6 +5,10 @@
  * `task-failure` faults are not scheduled: the workload consults them when a task attempt runs.
  */
 import { executorProcess } from '../machines/ids.js';
+import { num } from '../machines/conf.js';
+import { ContainerExitStatus, DIAGNOSTICS } from '../machines/yarn/containerExitStatus.js';
+import { nodeManagerAddress } from '../machines/yarn/ids.js';
+import { executorMemoryOverhead } from '../machines/yarn/yarnAllocator.js';
 import type { Cluster } from './cluster.js';
 import type { FaultSpec, PartitionEndpoint } from './scenario.js';
 
@@ -102,6 +106,32 @@ export class FaultInjector {
         cluster.stopProcess(`${worker.host}/Worker`);
         return;
       }
+      case 'node-manager-crash': {
+        const nm = cluster.scenario.nodeManagers[fault.nodeManager]!;
+        const containers = Object.entries(cluster.nodeManagerContainers(nm)).sort(([a], [b]) => (a < b ? -1 : 1));
+        this.note(fault.kind, nm.host, `the node manager's host vanishes with its ${containers.length} container(s); nobody is told`);
+        cluster.network({ type: 'network.processVanished', process: nm.host });
+        for (const [containerId, executorId] of containers) {
+          // container_<clusterTimestamp>_<app number>_<attempt>_<n> belongs to application_<clusterTimestamp>_<app number>.
+          const [, ts, app] = containerId.split('_');
+          cluster.network({ type: 'network.processVanished', process: executorProcess(`application_${ts}_${app}`, executorId) });
+        }
+        cluster.stopProcess(nodeManagerAddress(nm.host));
+        return;
+      }
+      case 'container-killed': {
+        const appId = cluster.appId(fault.app);
+        const found = appId === undefined ? undefined : cluster.executorContainer(appId, fault.executor);
+        if (!found) {
+          this.note(fault.kind, `${appId ?? `application ${fault.app}`}/${fault.executor}`, 'not injected: no container runs this executor');
+          return;
+        }
+        const exitStatus = ContainerExitStatus[fault.exitStatus];
+        this.note(fault.kind, found.containerId, `the container is killed with exit status ${fault.exitStatus} (${exitStatus})`);
+        const app = cluster.scenario.applications[fault.app]!;
+        cluster.actor(nodeManagerAddress(found.nodeManager.host))?.send({ type: 'fault.killContainer', containerId: found.containerId, exitStatus, diagnostics: killDiagnostics(fault.exitStatus, found.containerId, num(app.conf, 'spark.executor.memory')) });
+        return;
+      }
       case 'partition': {
         const [a, b] = fault.between.map((e) => this.processOf(e));
         if (a === undefined || b === undefined) {
@@ -132,6 +162,21 @@ export class FaultInjector {
         return appId === undefined ? undefined : executorProcess(appId, endpoint.executor);
       }
     }
+  }
+}
+
+/** The diagnostics the RM or NM gives a container killed with this status (ContainersMonitorImpl's text for memory kills). */
+function killDiagnostics(status: keyof typeof ContainerExitStatus, containerId: string, executorMemoryMb: number): string {
+  const limitGb = (executorMemoryMb + executorMemoryOverhead(executorMemoryMb)) / 1024;
+  const gb = (x: number) => `${x.toFixed(1)} GB`;
+  switch (status) {
+    case 'PREEMPTED': return DIAGNOSTICS.PREEMPTED_CONTAINER;
+    case 'KILLED_EXCEEDED_PMEM':
+      return `Container [pid=4242,containerID=${containerId}] is running beyond physical memory limits. Current usage: ${gb(limitGb + 0.1)} of ${gb(limitGb)} physical memory used; ${gb(limitGb * 2)} of ${gb(limitGb * 2.1)} virtual memory used. Killing container.`;
+    case 'KILLED_EXCEEDED_VMEM':
+      return `Container [pid=4242,containerID=${containerId}] is running beyond virtual memory limits. Current usage: ${gb(limitGb - 0.1)} of ${gb(limitGb)} physical memory used; ${gb(limitGb * 2.1 + 0.1)} of ${gb(limitGb * 2.1)} virtual memory used. Killing container.`;
+    case 'DISKS_FAILED': return 'Container killed: the node\'s local and log directories are bad';
+    default: return 'Container killed by the ResourceManager';
   }
 }
 

@@ -11,6 +11,7 @@ import type { SchedulerBackendContext } from '../machines/schedulerBackend.js';
 import { MASTER_ADDRESS, type Cluster, type RunResult, workerAddress } from './cluster.js';
 import type { TraceMessage } from './trace.js';
 import type { DriverEvent } from './timeline.js';
+import { yarnReport, yarnSummaryLines, type YarnReport } from './yarnReport.js';
 import { blockManagerDriverEvents, blockManagersReport, removalText, type BlockManagersReport } from './blockManagerReport.js';
 import type { BlockManagerMasterContext } from '../machines/blockManagerMaster.js';
 
@@ -61,6 +62,8 @@ export interface Report {
   outcome: RunResult['outcome'];
   applications: ApplicationReport[];
   workers: WorkerReport[];
+  /** Only with clusterManager "yarn": containers and node managers (runtime/yarnReport.ts). */
+  yarn?: YarnReport;
   messages: Record<string, number>;
 }
 
@@ -140,7 +143,8 @@ export function buildReport(cluster: Cluster, result: RunResult): Report {
     };
   });
   const messages = Object.fromEntries([...cluster.trace.delivered].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { scenario: cluster.scenario.name, seed: cluster.seed, simulatedMs: result.simulatedMs, outcome: result.outcome, applications, workers, messages };
+  const yarn = cluster.scenario.clusterManager === 'yarn' ? { yarn: yarnReport(cluster) } : {};
+  return { scenario: cluster.scenario.name, seed: cluster.seed, simulatedMs: result.simulatedMs, outcome: result.outcome, applications, workers, ...yarn, messages };
 }
 
 export function summaryLines(report: Report): string[] {
@@ -149,7 +153,7 @@ export function summaryLines(report: Report): string[] {
     const byState = new Map<string, number>();
     for (const e of app.executors) byState.set(e.state, (byState.get(e.state) ?? 0) + 1);
     const states = [...byState].map(([s, n]) => `${n} ${s}`).join(', ');
-    lines.push(`application ${app.name} (${app.id ?? 'never registered'}): ${app.state ?? 'unknown to the Master'}, retry count ${app.retryCount ?? '-'}, ${app.executors.length} executor(s)${states ? `: ${states}` : ''}`);
+    lines.push(`application ${app.name} (${app.id ?? 'never registered'}): ${app.state ?? (report.yarn ? 'on YARN' : 'unknown to the Master')}, retry count ${app.retryCount ?? '-'}, ${app.executors.length} executor(s)${states ? `: ${states}` : ''}`);
     for (const job of app.jobs) {
       lines.push(`  job ${job.id}: ${job.result}, ${job.tasks} tasks, ${job.attempts} attempts, ${job.failedAttempts} failed${job.failureReason ? `: ${job.failureReason.split('\n')[0]}` : ''}`);
     }
@@ -162,6 +166,7 @@ export function summaryLines(report: Report): string[] {
   for (const w of report.workers) {
     lines.push(`worker ${w.id}: ${w.state ?? 'unknown to the Master'}, ${w.coresUsed ?? '-'}/${w.cores} cores and ${w.memoryUsedMb ?? '-'}/${w.memoryMb} MB used`);
   }
+  if (report.yarn) lines.push(...yarnSummaryLines(report.yarn));
   const total = Object.values(report.messages).reduce((a, b) => a + b, 0);
   lines.push(`${total} messages delivered: ${Object.entries(report.messages).map(([t, n]) => `${t} ${n}`).join(', ')}`);
   return lines;

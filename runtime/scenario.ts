@@ -21,7 +21,13 @@ import { validateHeartbeatConf } from '../machines/heartbeatReceiver.js';
 export const DEFAULT_START_TIME = '2026-01-01T00:00:00Z';
 /** What a scenario may expand into (DESIGN.md rule 7): workers over all groups, tasks per stage. */
 export const SCENARIO_LIMITS = { workers: 10_000, tasksPerStage: 1_000_000 } as const;
-export const FAULT_KINDS = ['executor-launch-failure', 'executor-launch-delay', 'executor-crash', 'executor-hang', 'worker-crash', 'partition', 'task-failure'] as const;
+export const FAULT_KINDS = ['executor-launch-failure', 'executor-launch-delay', 'executor-crash', 'executor-hang', 'worker-crash', 'partition', 'task-failure', 'node-manager-crash', 'container-killed'] as const;
+/** Faults that need a standalone cluster (workers) or a YARN cluster (node managers). */
+const STANDALONE_FAULTS: ReadonlySet<string> = new Set(['executor-launch-failure', 'executor-launch-delay', 'worker-crash']);
+const YARN_FAULTS: ReadonlySet<string> = new Set(['node-manager-crash', 'container-killed']);
+/** The ContainerExitStatus values a container-killed fault may give (machines/yarn/containerExitStatus.ts). */
+export const CONTAINER_KILL_STATUSES = ['PREEMPTED', 'KILLED_EXCEEDED_PMEM', 'KILLED_EXCEEDED_VMEM', 'DISKS_FAILED', 'ABORTED', 'KILLED_BY_RESOURCEMANAGER'] as const;
+export type ClusterManagerKind = 'standalone' | 'yarn';
 
 export class ScenarioError extends Error {
   override name = 'ScenarioError';
@@ -46,6 +52,8 @@ export interface BroadcastSpec { sizeMb: number; unpersistAfterJob: boolean }
 /** `index`: position in the application's `jobs`; submitAtMs counts from the application's start (README). */
 export interface JobSpec { index: number; submitAtMs: number; stages: StageSpecInput[]; broadcast?: BroadcastSpec }
 export interface WorkerSpec { index: number; host: string; port: number; cores: number; memoryMb: number }
+/** A YARN NodeManager: the same shape as a worker (its NodeId port is 8041). */
+export type NodeManagerSpec = WorkerSpec;
 export interface ApplicationSpec {
   index: number;
   name: string;
@@ -66,7 +74,9 @@ export type FaultSpec =
   | { kind: 'executor-hang'; atMs: number; app: number; executor: number; durationMs?: number }
   | { kind: 'worker-crash'; atMs: number; worker: number }
   | { kind: 'partition'; atMs: number; between: [PartitionEndpoint, PartitionEndpoint]; durationMs?: number }
-  | { kind: 'task-failure'; atMs: number; app: number; job: number; stage: number; partition: number; attempts: number | 'all' };
+  | { kind: 'task-failure'; atMs: number; app: number; job: number; stage: number; partition: number; attempts: number | 'all' }
+  | { kind: 'node-manager-crash'; atMs: number; nodeManager: number }
+  | { kind: 'container-killed'; atMs: number; app: number; executor: number; exitStatus: (typeof CONTAINER_KILL_STATUSES)[number] };
 
 export interface Scenario {
   name: string;
@@ -76,7 +86,12 @@ export interface Scenario {
   conf: RawConf;
   clusterConf: ResolvedConf;
   networkLatencyMs: number;
+  /** "standalone" (Master and Workers) or "yarn" (ResourceManager and NodeManagers). */
+  clusterManager: ClusterManagerKind;
+  /** Standalone only (empty on YARN). */
   workers: WorkerSpec[];
+  /** YARN only (empty on standalone). */
+  nodeManagers: NodeManagerSpec[];
   applications: ApplicationSpec[];
   /** Sorted by atMs (stable); task-failure faults have atMs 0. */
   faults: FaultSpec[];
@@ -275,6 +290,8 @@ const fault = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('worker-crash'), at: duration, worker: int(0) }),
   z.strictObject({ kind: z.literal('partition'), at: duration, between: z.tuple([endpointText, endpointText], { error: got('two endpoints such as ["master", "worker:0"]') }), duration: duration.optional() }),
   z.strictObject({ kind: z.literal('task-failure'), app: appRef, job: int(0), stage: int(0), partition: int(0), attempts: z.union([int(1), z.literal('all')], { error: got('an integer >= 1 or "all"') }) }),
+  z.strictObject({ kind: z.literal('node-manager-crash'), at: duration, nodeManager: int(0) }),
+  z.strictObject({ kind: z.literal('container-killed'), at: duration, app: appRef, executor: int(0), exitStatus: z.enum(CONTAINER_KILL_STATUSES) }),
 ], { error: unknownOption('fault kind') });
 
 const scenarioSchema = z.strictObject({
@@ -283,7 +300,9 @@ const scenarioSchema = z.strictObject({
   startTime: startTime.default(Date.parse(DEFAULT_START_TIME)),
   conf: conf.default({}),
   network: z.strictObject({ latency: duration.default(1) }, { error: got('an object') }).default({ latency: 1 }),
-  workers: z.array(worker, { error: got('a list of worker groups') }).min(1, { error: 'expected at least one worker group, got none' }),
+  clusterManager: z.enum(['standalone', 'yarn']).default('standalone'),
+  workers: z.array(worker, { error: got('a list of worker groups') }).min(1, { error: 'expected at least one worker group, got none' }).optional(),
+  nodeManagers: z.array(worker, { error: got('a list of node manager groups') }).min(1, { error: 'expected at least one node manager group, got none' }).optional(),
   applications: z.array(application, { error: got('a list of applications') }).min(1, { error: 'expected at least one application, got none' }),
   faults: z.array(fault, { error: got('a list of faults') }).default([]),
   stopAt: duration.default(3_600_000),
@@ -460,15 +479,21 @@ function normalise(data: Parsed, file: string): Scenario {
   const warnUnknownKeys = (raw: RawConf, at: PropertyKey[]) =>
     Object.keys(raw).filter((key) => !isConfKey(key)).forEach((key) => warnings.push(`${file}: ${fieldPath([...at, key])}: unknown configuration key, kept but not modelled`));
 
-  const workers: WorkerSpec[] = [];
-  data.workers.forEach((group, g) => {
-    if (workers.length + group.count > SCENARIO_LIMITS.workers) fail(`workers[${g}].count`, `expected at most ${SCENARIO_LIMITS.workers} workers in all, got ${workers.length + group.count}`);
+  const yarn = data.clusterManager === 'yarn';
+  const [hostsField, otherField] = yarn ? ['nodeManagers', 'workers'] as const : ['workers', 'nodeManagers'] as const;
+  if (data[otherField] !== undefined) fail(otherField, yarn ? 'not used with clusterManager "yarn" (use nodeManagers)' : 'only used with clusterManager "yarn" (a standalone cluster has workers)');
+  const groups = data[hostsField] ?? fail(hostsField, `required${yarn ? ' (clusterManager "yarn")' : ''}`);
+  const hosts: WorkerSpec[] = [];
+  groups.forEach((group, g) => {
+    if (hosts.length + group.count > SCENARIO_LIMITS.workers) fail(`${hostsField}[${g}].count`, `expected at most ${SCENARIO_LIMITS.workers} ${yarn ? 'node managers' : 'workers'} in all, got ${hosts.length + group.count}`);
     for (let i = 0; i < group.count; i++) {
       // 10.0.0.<index+1>; past 255 the count carries into the higher bytes of 10.0.0.0/8.
-      const n = workers.length + 1;
-      workers.push({ index: workers.length, host: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, port: 7078, cores: group.cores, memoryMb: group.memory });
+      const n = hosts.length + 1;
+      hosts.push({ index: hosts.length, host: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, port: yarn ? 8041 : 7078, cores: group.cores, memoryMb: group.memory });
     }
   });
+  const workers = yarn ? [] : hosts;
+  const nodeManagers = yarn ? hosts : [];
 
   warnUnknownKeys(data.conf, ['conf']);
   const clusterConf = resolveConf(data.conf).conf;
@@ -527,8 +552,11 @@ function normalise(data: Parsed, file: string): Scenario {
     return fail(field, `expected "master", "worker:<index>", "driver:<app>" or "executor:<app>:<executor id>", got ${describe(text)}`);
   };
 
+  const nodeManagerIndex = (i: number, field: string): number => (i < nodeManagers.length ? i : fail(field, `expected a node manager index < ${nodeManagers.length} (the node managers over all groups), got ${i}`));
   const faults = data.faults.map((f, i): FaultSpec => {
     const field = `faults[${i}]`;
+    if (yarn && STANDALONE_FAULTS.has(f.kind)) fail(`${field}.kind`, `${describe(f.kind)} needs a standalone cluster (clusterManager is "yarn"; YARN faults: ${[...YARN_FAULTS].join(', ')})`);
+    if (!yarn && YARN_FAULTS.has(f.kind)) fail(`${field}.kind`, `${describe(f.kind)} needs clusterManager "yarn"`);
     if (f.kind !== 'task-failure' && f.at > data.stopAt) warnings.push(`${file}: ${field}.at: ${formatMs(f.at)} is after stopAt (${formatMs(data.stopAt)}): the fault never happens`);
     const lasting = (ms: number | undefined) => (ms === undefined ? {} : { durationMs: ms });
     switch (f.kind) {
@@ -542,6 +570,8 @@ function normalise(data: Parsed, file: string): Scenario {
         if (JSON.stringify(between[0]) === JSON.stringify(between[1])) fail(`${field}.between`, `expected two different endpoints, got ${describe(f.between[0])} and ${describe(f.between[1])}`);
         return { kind: f.kind, atMs: f.at, between, ...lasting(f.duration) };
       }
+      case 'node-manager-crash': return { kind: f.kind, atMs: f.at, nodeManager: nodeManagerIndex(f.nodeManager, `${field}.nodeManager`) };
+      case 'container-killed': return { kind: f.kind, atMs: f.at, app: appIndex(f.app, `${field}.app`), executor: f.executor, exitStatus: f.exitStatus };
       case 'task-failure': {
         const app = applications[appIndex(f.app, `${field}.app`)]!;
         const job = app.jobs[f.job] ?? fail(`${field}.job`, `expected a job index < ${app.jobs.length} (the jobs of application ${describe(app.name)}), got ${f.job}`);
@@ -563,7 +593,9 @@ function normalise(data: Parsed, file: string): Scenario {
     conf: data.conf,
     clusterConf,
     networkLatencyMs: data.network.latency,
+    clusterManager: data.clusterManager,
     workers,
+    nodeManagers,
     applications,
     faults,
     stopAtMs: data.stopAt,

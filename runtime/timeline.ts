@@ -8,10 +8,12 @@ import type { TraceEntry } from './trace.js';
 /** Message types that repeat per task or per period; shown only with `verbose`. */
 export const ROUTINE_MESSAGES: ReadonlySet<string> = new Set([
   'Heartbeat', 'HeartbeatResponse', 'WorkerHeartbeat', 'LaunchTask', 'StatusUpdate', 'UpdateBlockInfoReply',
+  // YARN: NodeManager heartbeats every second, the AM's allocate calls every 0.2-3 s.
+  'NodeHeartbeatRequest', 'NodeHeartbeatResponse', 'AllocateRequest', 'AllocateResponse',
 ]);
 
 /** Fields that repeat the sender or receiver, or are constant: left out of a line. */
-const QUIET_FIELDS: ReadonlySet<string> = new Set(['sender', 'localDirs', 'masterUrl', 'masterAddress', 'masterWebUiUrl', 'workerWebUiUrl', 'worker', 'master', 'driver', 'executorRef', 'replyTo', 'rpId', 'logUrls', 'resourceProfileId']);
+const QUIET_FIELDS: ReadonlySet<string> = new Set(['applicationMaster', 'nodeManager', 'am', 'sender', 'localDirs', 'masterUrl', 'masterAddress', 'masterWebUiUrl', 'workerWebUiUrl', 'worker', 'master', 'driver', 'executorRef', 'replyTo', 'rpId', 'logUrls', 'resourceProfileId']);
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)}s`.padStart(10);
 

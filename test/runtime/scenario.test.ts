@@ -35,7 +35,7 @@ const example = (): Json => ({
 /** Only the required fields. */
 const minimal = (): Json => ({ workers: [{ cores: 4, memory: '1g' }], applications: [{ name: 'a' }] });
 const stagesOf = (s: Json): Json[] => s['applications'][0].jobs[0].stages;
-const KINDS = 'executor-launch-failure, executor-launch-delay, executor-crash, executor-hang, worker-crash, partition, task-failure';
+const KINDS = 'executor-launch-failure, executor-launch-delay, executor-crash, executor-hang, worker-crash, partition, task-failure, node-manager-crash, container-killed';
 const TIME_HELP = 'use a whole number with a unit: us, ms, s, m or min, h, d, as in "500ms", "2s", "5min"; a bare number is milliseconds';
 const DAG = 'each arrow leads to a parent; the stages must form an acyclic graph';
 
@@ -77,11 +77,13 @@ describe('scenario file: the documented example', () => {
       conf: { 'spark.worker.timeout': '60s' },
       clusterConf: resolveConf({ 'spark.worker.timeout': '60s' }).conf,
       networkLatencyMs: 1,
+      clusterManager: 'standalone',
       workers: [
         { index: 0, host: '10.0.0.1', port: 7078, cores: 10, memoryMb: 512 },
         { index: 1, host: '10.0.0.2', port: 7078, cores: 10, memoryMb: 512 },
         { index: 2, host: '10.0.0.3', port: 7078, cores: 10, memoryMb: 512 },
       ],
+      nodeManagers: [],
       applications: [{
         index: 0,
         name: 'etl',
@@ -300,7 +302,7 @@ describe('scenario file: one-line errors naming the field and the rule', () => {
     ['conf not an object', (s) => (s['applications'][0].conf = 'x'), 'etl.json: applications[0].conf: expected an object of Spark settings, got "x"'],
     // unknown properties
     ['unknown top-level property', (s) => (s['seeds'] = 1), 'etl.json: seeds: unknown field (did you mean "seed"?)'],
-    ['unknown property far from any field', (s) => (s['extra'] = 1), 'etl.json: extra: unknown field (known: name, seed, startTime, conf, network, workers, applications, faults, stopAt)'],
+    ['unknown property far from any field', (s) => (s['extra'] = 1), 'etl.json: extra: unknown field (known: name, seed, startTime, conf, network, clusterManager, workers, nodeManagers, applications, faults, stopAt)'],
     ['unknown nested property', (s) => (s['workers'][0].cpus = 4), 'etl.json: workers[0].cpus: unknown field (known: count, cores, memory)'],
     ['a misspelt required field', (s) => { s['applicatons'] = s['applications']; delete s['applications']; }, 'etl.json: applicatons: unknown field (did you mean "applications"?)'],
     ['a field of another fault kind', (s) => (s['faults'][0].app = 0), 'etl.json: faults[0].app: unknown field (known: kind, at, worker, times)'],
