@@ -66,7 +66,7 @@ describe('block managers on YARN (scenarios/blocks-and-broadcast.json)', () => {
     for (const r of broadcasts) {
       expect(r.blockManagers).toBe(8);
       expect(Object.keys(r.byExecutor).sort()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
-      expect(r.blocksRemoved).toBe(Object.values(r.byExecutor).reduce((a, b) => a + b, 0));
+      expect(r.blocksRemoved).toBe(Object.values(r.byExecutor).reduce<number>((a, b) => a + Number(b), 0));
     }
   });
 
