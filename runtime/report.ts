@@ -92,6 +92,7 @@ export function buildReport(cluster: Cluster, result: RunResult): Report {
   const master = cluster.actor(MASTER_ADDRESS)?.getSnapshot().context as MasterContext | undefined;
   const times = executorTimes(cluster.trace.messages());
   const start = cluster.scenario.startTimeMs;
+  const yarn = cluster.scenario.clusterManager === 'yarn' ? yarnReport(cluster) : undefined;
   const applications = cluster.scenario.applications.map((spec): ApplicationReport => {
     const id = cluster.appId(spec.index) ?? null;
     const backend = cluster.driverEndpoint(spec.index, ENDPOINT.CoarseGrainedScheduler)?.getSnapshot().context as SchedulerBackendContext | undefined;
@@ -107,7 +108,7 @@ export function buildReport(cluster: Cluster, result: RunResult): Report {
       name: spec.name,
       state: app?.state ?? null,
       retryCount: app?.retryCount ?? null,
-      executors: executors.map((e) => {
+      executors: yarn ? yarnExecutors(yarn, id, driverView, start) : executors.map((e) => {
         const t = times.get(`${e.appId}/${e.id}`);
         const driver = driverView.get(String(e.id));
         return {
@@ -143,8 +144,31 @@ export function buildReport(cluster: Cluster, result: RunResult): Report {
     };
   });
   const messages = Object.fromEntries([...cluster.trace.delivered].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const yarn = cluster.scenario.clusterManager === 'yarn' ? { yarn: yarnReport(cluster) } : {};
-  return { scenario: cluster.scenario.name, seed: cluster.seed, simulatedMs: result.simulatedMs, outcome: result.outcome, applications, workers, ...yarn, messages };
+  return { scenario: cluster.scenario.name, seed: cluster.seed, simulatedMs: result.simulatedMs, outcome: result.outcome, applications, workers, ...(yarn ? { yarn } : {}), messages };
+}
+
+/**
+ * On YARN there is no Master and no ExecutorRunner: an application's executors are its containers.
+ * `workerId` is the NodeManager's node id, `memoryMb` the container's (executor memory plus
+ * overhead), `state` YARN's ContainerState (RUNNING, COMPLETE), `exitCode` the container's exit
+ * status, `removedAtMs` when the AM learnt the container completed.
+ */
+function yarnExecutors(yarn: YarnReport, appId: string | null, driverView: Map<string, { registrationTs: number; removedReason?: string }>, start: number): ExecutorReport[] {
+  return yarn.containers.filter((c) => c.appId === appId).sort((a, b) => Number(a.executorId) - Number(b.executorId)).map((c) => {
+    const driver = driverView.get(c.executorId);
+    return {
+      id: Number(c.executorId),
+      workerId: c.nodeId,
+      cores: c.vCores,
+      memoryMb: c.memoryMb,
+      state: c.completedAtMs === null ? 'RUNNING' : 'COMPLETE',
+      exitCode: c.exitStatus,
+      launchedAtMs: c.launchedAtMs,
+      registeredAtMs: driver ? driver.registrationTs - start : null,
+      removedAtMs: c.completedAtMs,
+      removedReason: driver?.removedReason ?? c.diagnostics,
+    };
+  });
 }
 
 export function summaryLines(report: Report): string[] {

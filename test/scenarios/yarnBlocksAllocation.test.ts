@@ -51,6 +51,13 @@ describe('dynamic allocation on YARN (scenarios/dynamic-allocation.json)', () =>
     expect(new Set(backend.removed.map((e) => e.removedReason))).toEqual(new Set(['Executor killed by driver.']));
     for (const e of backend.removed) expect(e.removedTs - start - fallStart).toBeGreaterThanOrEqual(60_000);
     expect(Object.keys(backend.executors)).toHaveLength(1);
+    // The report lists the containers as the application's executors, with the driver's loss reasons.
+    const removed = app.executors.filter((e) => e.removedReason !== null);
+    expect(app.executors).toHaveLength(10);
+    expect(removed.map((e) => String(e.id)).sort()).toEqual(backend.removed.map((r) => r.executorId).sort());
+    expect(new Set(removed.map((e) => e.removedReason))).toEqual(new Set(['Executor killed by driver.']));
+    expect(new Set(removed.map((e) => e.state))).toEqual(new Set(['COMPLETE']));
+    for (const e of removed) expect(e.removedAtMs! - fallStart).toBeGreaterThanOrEqual(60_000);
   });
 });
 
