@@ -11,6 +11,8 @@ describe('CoarseGrainedExecutorBackend model paths on the assembled cluster', ()
   it('generates paths reaching every state (stopping is left within the same step: it raises Shutdown)', () => {
     const reached = new Set(paths.flatMap((p) => p.steps.map((s) => s.value as string)));
     expect([...reached].sort()).toEqual(['exited', 'registering', 'running']);
+    // With spark.executor.heartbeat.maxFailures = 2 the third tick without an answer ends the JVM (exit 56).
+    expect(paths.map(describePath)).toContain(`registering --RegisteredExecutor--> running${' --executor.reportHeartBeat--> running'.repeat(2)} --executor.reportHeartBeat--> exited`);
   });
 
   it.each(reachable.map((p) => [describePath(p), p] as const))('%s', (_, path) => {
