@@ -14,6 +14,7 @@ import { fromCallback } from 'xstate';
 import { executorBackendMachine } from '../../machines/executorBackend.js';
 import { resolveConf } from '../../machines/conf.js';
 import type { HeartbeatReceiverContext } from '../../machines/heartbeatReceiver.js';
+import { isTracked } from '../../machines/lastSeen.js';
 import { executorProcess } from '../../machines/ids.js';
 import type { Cluster } from '../../runtime/cluster.js';
 import { pathTakes as takes, smallScenario, withoutEffects, type ModelAdapter, type ModelPath } from '../support/modelBased.js';
@@ -55,14 +56,14 @@ function lateRegistration(): Record<string, unknown> {
  * arrives); the driver's HeartbeatReceiver expires it after spark.network.timeout. When the
  * partition heals (at the step, see stimulate) its held Heartbeats are answered with
  * reregisterBlockManager, but the StopExecutor the driver sent on the expiry was held too, and
- * arrives first (see UNREACHABLE).
+ * arrives first (see UNREACHABLE). With `healAfter` the partition from the driver heals by itself.
  */
-function refusedReregistration(): Record<string, unknown> {
+export function refusedReregistration(healAfter?: string): Record<string, unknown> {
   return smallScenario({
     taskDuration: '10min',
     conf: { 'spark.executor.heartbeat.maxFailures': MAX_FAILURES, 'spark.network.timeout': '10s', 'spark.network.timeoutInterval': '1s' },
     faults: [
-      { at: '6s', kind: 'partition', between: [executor0, 'driver:app'] },
+      { at: '6s', kind: 'partition', between: [executor0, 'driver:app'], ...(healAfter ? { duration: healAfter } : {}) },
       { at: '6s', kind: 'partition', between: ['master', 'worker:0'] },
     ],
   });
@@ -108,7 +109,7 @@ export const executorBackendAdapter: ModelAdapter = {
     // Wait (bounded) until the driver's HeartbeatReceiver has expired the executor, then heal the partition.
     const executorId = (context as { executorId: string }).executorId;
     const receiver = () => cluster.driverEndpoint(0, 'HeartbeatReceiver')?.getSnapshot().context as HeartbeatReceiverContext | undefined;
-    cluster.clock.runUntil(cluster.clock.now() + 60_000, { stop: () => receiver()?.executorLastSeen[executorId] === undefined && cluster.clock.now() > 6_000 + cluster.scenario.startTimeMs });
+    cluster.clock.runUntil(cluster.clock.now() + 60_000, { stop: () => receiver() !== undefined && !isTracked(receiver()!.executorLastSeen, executorId) && cluster.clock.now() > 6_000 + cluster.scenario.startTimeMs });
     const appId = cluster.appId(0)!;
     cluster.network({ type: 'network.heal', a: executorProcess(appId, Number(executorId)), b: 'driver-0' });
   },
@@ -119,17 +120,19 @@ export const executorBackendAdapter: ModelAdapter = {
  * unreachable. The driver's messages to an executor share one FIFO connection, so nothing the
  * driver sends can overtake its RegisteredExecutor reply.
  */
-export const UNREACHABLE: Array<{ edge: RegExp; why: string }> = [
+export const UNREACHABLE: Array<{ edge: RegExp; why: string; instead: RegExp }> = [
   {
     edge: /^registering --(LaunchTask|KillTask)-->/,
     why: 'the driver offers an executor\'s cores only after its LaunchedExecutor (freeCores = 0 at registration), which follows RegisteredExecutor; KillTask only targets tasks it launched there',
+    instead: /the live actor took RegisteredExecutor to running/,
   },
-  { edge: /^registering --StopExecutor-->/, why: 'the driver sends StopExecutor only to executors it registered, after their RegisteredExecutor on the same connection' },
-  { edge: /--Shutdown-->/, why: 'Shutdown is a message the backend sends itself, only after StopExecutor or exitExecutor (the `stopping` state raises it)' },
-  { edge: /--onDisconnected-->/, why: 'the runtime never ends a driver process (a stopped application\'s driver stays up, and there is no driver-crash fault)' },
+  { edge: /^registering --StopExecutor-->/, why: 'the driver sends StopExecutor only to executors it registered, after their RegisteredExecutor on the same connection', instead: /the live actor took RegisteredExecutor to running/ },
+  { edge: /--Shutdown-->/, why: 'Shutdown is a message the backend sends itself, only after StopExecutor or exitExecutor (the `stopping` state raises it)', instead: /the live actor took (RegisteredExecutor to running|StopExecutor to exited)/ },
+  { edge: /--onDisconnected-->/, why: 'the runtime never ends a driver process (a stopped application\'s driver stays up, and there is no driver-crash fault)', instead: /the live actor took (RegisteredExecutor to running|StopExecutor to exited)/ },
   {
     edge: /--blockManager\.exit-->/,
     why: 'the re-registration is refused only once the driver dropped the executor, and that removal (HeartbeatReceiver expiry, SPARK-27348) sends StopExecutor '
       + '(SPARK-13519) before the Heartbeat that gets the reregisterBlockManager answer even reaches the driver; the network loses nothing across a partition, so StopExecutor always arrives first',
+    instead: /the live actor took StopExecutor to exited/,
   },
 ];

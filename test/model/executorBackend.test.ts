@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { createCluster } from '../../runtime/cluster.js';
+import { parseScenario } from '../../runtime/scenario.js';
 import { describePath, modelPaths, walkPath } from '../support/modelBased.js';
-import { executorBackendAdapter, UNREACHABLE } from './executorBackend.model.js';
+import { executorBackendAdapter, refusedReregistration, UNREACHABLE } from './executorBackend.model.js';
 
 const paths = modelPaths(executorBackendAdapter);
 const isUnreachable = (p: (typeof paths)[number]) => UNREACHABLE.some((u) => u.edge.test(describePath(p)));
@@ -20,6 +22,22 @@ describe('CoarseGrainedExecutorBackend model paths on the assembled cluster', ()
   });
 
   it.each(unreachable.map((p) => [describePath(p), p] as const))('unreachable in the cluster: %s', (_, path) => {
-    expect(() => walkPath(executorBackendAdapter, path)).toThrow(/never took|the live actor took/);
+    const { instead } = UNREACHABLE.find((u) => u.edge.test(describePath(path)))!;
+    expect(() => walkPath(executorBackendAdapter, path)).toThrow(instead);
+  });
+
+  it('why the refused re-registration (exit 58) stays unreachable: the held Heartbeats are answered with reregisterBlockManager, after the StopExecutor the expiry sent', () => {
+    // Healed at 25 s: after the driver expired the executor (spark.network.timeout 10 s after its registration at 2 s), after
+    // its first tick (12-22 s, by its jitter) and before its third (>= 32 s), which would end it with 56.
+    const cluster = createCluster(parseScenario(refusedReregistration('19s'), 'refused-reregistration.json'));
+    cluster.run(60_000);
+    const toExecutor = cluster.trace.messages().filter((m) => m.to.endsWith('/0/Executor') && (m.type === 'StopExecutor' || m.type === 'HeartbeatResponse'));
+    // StopExecutor went out when the driver expired the executor (SPARK-27348, SPARK-13519), during the partition, and arrives first.
+    expect(toExecutor[0]).toMatchObject({ type: 'StopExecutor', outcome: 'delivered' });
+    expect(toExecutor[0]!.sentAtMs).toBeLessThan(25_000);
+    // The Heartbeats held by the partition are answered as an unknown executor's, when the JVM is already gone.
+    const answers = toExecutor.slice(1).map((m) => [m.type, (m.message as { reregisterBlockManager?: boolean }).reregisterBlockManager, m.outcome]);
+    expect(answers.length).toBeGreaterThan(0);
+    expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify(['HeartbeatResponse', true, 'dead-letter'])]));
   });
 });
