@@ -166,8 +166,8 @@ export const executorBackendMachine = setup({
         type: 'RegisterExecutor', executorId: context.executorId, executorRef: context.address, hostname: context.hostname, cores: context.cores, logUrls: {}, resourceProfileId: 0,
       }));
     }),
-    /** new Executor(...) (its constructor starts the heartbeater), then driver.send(LaunchedExecutor(executorId)). */
-    createExecutor: enqueueActions(({ context, enqueue, system }) => {
+    /** new Executor(...): its constructor starts the heartbeater and initializes the BlockManager. */
+    createExecutor: enqueueActions(({ context, enqueue }) => {
       enqueue.assign({ executor: { runningTasks: {}, killMarks: {}, heartbeatFailures: 0, awaitingHeartbeatResponse: false } });
       // Heartbeater.start: scheduleAtFixedRate(initialDelay = intervalMs + (random * intervalMs).asInstanceOf[Int], intervalMs).
       enqueue.spawnChild('ticker', {
@@ -194,6 +194,9 @@ export const executorBackendMachine = setup({
           maxOffHeapMemSize: 0,
         },
       });
+    }),
+    /** Then driver.send(LaunchedExecutor(executorId)): the driver offers this executor's cores from now on. */
+    sendLaunchedExecutor: enqueueActions(({ context, enqueue, system }) => {
       enqueue.sendTo(networkOf(system), toDriver(context, { type: 'LaunchedExecutor', executorId: context.executorId }));
     }),
     /**
@@ -271,10 +274,14 @@ export const executorBackendMachine = setup({
      * timeout equals the period, so "the previous ask timed out" is "no reply by this tick": that
      * counts one failure (heartbeatFailures += 1) before the next Heartbeat goes out.
      */
+    countUnansweredHeartbeat: assign(({ context }) => {
+      if (!context.executor) return {};
+      const failed = context.executor.awaitingHeartbeatResponse ? 1 : 0;
+      return { executor: { ...context.executor, heartbeatFailures: context.executor.heartbeatFailures + failed, awaitingHeartbeatResponse: true } };
+    }),
+    /** The Heartbeat itself, to the driver's HeartbeatReceiver. */
     reportHeartBeat: enqueueActions(({ context, enqueue, system }) => {
       if (!context.executor) return;
-      const failed = context.executor.awaitingHeartbeatResponse ? 1 : 0;
-      enqueue.assign({ executor: { ...context.executor, heartbeatFailures: context.executor.heartbeatFailures + failed, awaitingHeartbeatResponse: true } });
       // accumUpdates: task metrics and accumulators are not modelled.
       enqueue.sendTo(networkOf(system), rpc(context.address, siblingAddress(context.driverUrl, ENDPOINT.HeartbeatReceiver), {
         type: 'Heartbeat', executorId: context.executorId, accumUpdates: [],
@@ -334,7 +341,7 @@ export const executorBackendMachine = setup({
         RegisteredExecutor: {
           target: 'running',
           description: 'The ask succeeded (self.send(RegisteredExecutor)): create the Executor, which starts its heartbeater; then LaunchedExecutor to the driver.',
-          actions: 'createExecutor',
+          actions: ['createExecutor', 'sendLaunchedExecutor'],
         },
         RegisterExecutorFailed: {
           target: 'stopping',
@@ -375,7 +382,7 @@ export const executorBackendMachine = setup({
             description: 'The previous Heartbeat timed out and heartbeatFailures reaches spark.executor.heartbeat.maxFailures: System.exit(56), no RemoveExecutor (Executor.reportHeartBeat).',
             actions: 'exitOnHeartbeatFailures',
           },
-          { description: 'Heartbeater tick: count an unanswered previous Heartbeat as a failure, send the next one (Executor.reportHeartBeat).', actions: 'reportHeartBeat' },
+          { description: 'Heartbeater tick: count an unanswered previous Heartbeat as a failure, send the next one (Executor.reportHeartBeat).', actions: ['countUnansweredHeartbeat', 'reportHeartBeat'] },
         ],
         HeartbeatResponse: { description: 'The ask succeeded: heartbeatFailures = 0; reregisterBlockManager -> the BlockManager re-registers.', actions: 'heartbeatAnswered' },
         'blockManager.putBlock': { description: 'A task stores a block (a cached partition) in this executor\'s BlockManager.', actions: 'toBlockManager' },

@@ -44,6 +44,9 @@ export interface SchedulerBackendInput {
   clusterManager?: ClusterManager;
 }
 
+/** Dispatcher.postMessage's failure for a message to an endpoint that is not (or no longer) registered. */
+export const ENDPOINT_STOPPED_MESSAGE = 'Could not find CoarseGrainedScheduler or it has been stopped.';
+
 /** The child id of the ReviveOffers timer. */
 export const REVIVE_OFFERS_TIMER = 'ReviveOffers';
 
@@ -107,6 +110,15 @@ export const schedulerBackendMachine = setup({
       for (const id of Object.keys(context.pendingLossReason)) enqueue.cancel(removeAfterDisconnectId(id));
       enqueue.stopChild(REVIVE_OFFERS_TIMER);
       enqueue.sendTo(self, { type: 'StopExecutors' });
+    }),
+    /**
+     * An ask to a stopped endpoint fails: Spark's Dispatcher.postMessage finds no endpoint and calls
+     * the ask's failure callback with SparkException("Could not find CoarseGrainedScheduler or it has
+     * been stopped."), which the executor's RegisterExecutor ask sees as a failed registration.
+     */
+    refuseRegistration: enqueueActions(({ context, event, enqueue, system }) => {
+      if (event.type !== 'RegisterExecutor') return;
+      enqueue.sendTo(networkOf(system), rpc(context.address, event.executorRef, { type: 'RegisterExecutorFailed', message: ENDPOINT_STOPPED_MESSAGE }));
     }),
     /** DriverEndpoint's StopExecutors: StopExecutor to every executor; then StopDriver and client.stop() (StopAppClient). */
     stop: enqueueActions(({ context, enqueue, system }) => {
@@ -179,7 +191,10 @@ export const schedulerBackendMachine = setup({
     },
     stopped: {
       description: 'The DriverEndpoint is stopped (StopDriver) and the backend is stopping: Spark drops every later message (no offers, no removals, late status updates have no effect).',
-      on: Object.fromEntries(EVENT_TYPES.map((type) => [type, { description: 'Dropped: the endpoint is stopped.' }])),
+      on: {
+        ...Object.fromEntries(EVENT_TYPES.map((type) => [type, { description: 'Dropped: the endpoint is stopped.' }])),
+        RegisterExecutor: { actions: 'refuseRegistration', description: 'The RegisterExecutor ask fails (Dispatcher: "Could not find CoarseGrainedScheduler or it has been stopped."): RegisterExecutorFailed to the executor, which exits.' },
+      },
     },
   },
 });

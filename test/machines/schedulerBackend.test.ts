@@ -298,4 +298,12 @@ describe('StandaloneSchedulerBackend: application end', () => {
     expect(h.sent).toHaveLength(sent);
     expect(h.snapshot().value).toBe('stopped');
   });
+
+  it('a RegisterExecutor after stop fails the ask (the endpoint is gone), so the late executor exits instead of waiting for ever', () => {
+    const h = start();
+    h.send({ type: 'backend.stop' });
+    h.send({ type: 'RegisterExecutor', executorId: '3', executorRef: exec('3'), hostname: 'h', cores: 1, logUrls: {}, resourceProfileId: 0 });
+    expect(h.sentOf('RegisterExecutorFailed')).toEqual([expect.objectContaining({ to: exec('3'), message: expect.objectContaining({ message: 'Could not find CoarseGrainedScheduler or it has been stopped.' }) })]);
+    expect(h.ctx().executors['3']).toBeUndefined();
+  });
 });

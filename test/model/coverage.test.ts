@@ -11,6 +11,7 @@ import { describePath, modelPaths, walkAll, type ModelAdapter } from '../support
 import { executorRunnerAdapter, UNREACHABLE as RUNNER_UNREACHABLE } from './executorRunner.model.js';
 import { taskRunnerAdapter, UNREACHABLE as TASK_UNREACHABLE } from './task.model.js';
 import { heartbeatReceiverAdapter } from './heartbeatReceiver.model.js';
+import { executorBackendAdapter, UNREACHABLE as BACKEND_UNREACHABLE } from './executorBackend.model.js';
 
 const SWEEP_SEEDS = 10;
 
@@ -18,6 +19,7 @@ const walked: Array<{ adapter: ModelAdapter; unreachable: RegExp[] }> = [
   { adapter: executorRunnerAdapter, unreachable: RUNNER_UNREACHABLE.map((u) => u.edge) },
   { adapter: taskRunnerAdapter, unreachable: [TASK_UNREACHABLE] },
   { adapter: heartbeatReceiverAdapter, unreachable: [] },
+  { adapter: executorBackendAdapter, unreachable: BACKEND_UNREACHABLE.map((u) => u.edge) },
 ];
 
 const fraction = ([a, b]: [number, number]) => `${a}/${b}`.padStart(7);
@@ -48,5 +50,7 @@ describe('model-based coverage', () => {
     expect(modelRows.get('TaskRunner')!.missedStates).toEqual(['TaskRunner.LOST']);
     // A constructor that throws (invalid conf) is rejected by scenario validation before any cluster runs.
     expect(modelRows.get('HeartbeatReceiver')!.missedStates).toEqual(['HeartbeatReceiver.failed']);
+    // `stopping` is reached too: the walks see microsteps, and it raises Shutdown within the same step.
+    expect(modelRows.get('CoarseGrainedExecutorBackend')!.missedStates).toEqual([]);
   }, 120_000);
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { walkPath, type ModelPath } from '../support/modelBased.js';
 import { executorRunnerAdapter } from './executorRunner.model.js';
+import { executorBackendAdapter } from './executorBackend.model.js';
 
 const step = (type: string, value: unknown) => ({ event: { type }, value });
 
@@ -23,6 +24,13 @@ describe('model-based driver', () => {
     const wrong: ModelPath = { steps: [step('xstate.init', 'LAUNCHING'), step('process.startFailed', 'FAILED')] };
     const adapter = { ...executorRunnerAdapter, scenario: () => executorRunnerAdapter.scenario({ steps: [] }) };
     expect(() => walkPath(adapter, wrong)).toThrow(/expected process.startFailed from LAUNCHING, the live actor took process.started to RUNNING/);
+  });
+
+  it('compares a step with the state its macrostep settles in, not a state it passes through', () => {
+    // A failed registration enters `stopping`, which raises Shutdown: the backend settles in `exited` within the same step.
+    const path = (value: string): ModelPath => ({ steps: [step('xstate.init', 'registering'), step('RegisterExecutorFailed', value)] });
+    expect(() => walkPath(executorBackendAdapter, path('exited'))).not.toThrow();
+    expect(() => walkPath(executorBackendAdapter, path('stopping'))).toThrow(/step 1: after RegisterExecutorFailed the model is in stopping, the live actor in exited/);
   });
 
   it('fails when the initial state is wrong', () => {

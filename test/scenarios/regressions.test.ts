@@ -4,6 +4,8 @@ import { createCluster } from '../../runtime/cluster.js';
 import { checkInvariants } from '../../runtime/checkers.js';
 import { loadScenario } from '../../runtime/scenario.js';
 import type { SchedulerBackendContext } from '../../machines/schedulerBackend.js';
+import type { ExecutorBackendOutput } from '../../machines/executorBackend.js';
+import type { InspectionEvent } from 'xstate';
 
 const scenario = (name: string) => loadScenario(new URL(`./regressions/${name}.json`, import.meta.url).pathname);
 
@@ -42,5 +44,22 @@ describe('regressions', () => {
     // Before the fix the backend stopped first and dropped the queued KillTask: only StopExecutor went out.
     expect(toExecutor.map((m) => m.type)).toEqual(['KillTask', 'StopExecutor']);
     expect((toExecutor[0]!.message as { reason: string }).reason).toMatch(/^Stage cancelled: Job aborted due to stage failure/);
+  });
+
+  it('model-late-registration: an executor that comes up after its application stopped fails to register with the stopped DriverEndpoint and exits with 1', () => {
+    // Worker 0's executor starts a minute late, and worker 0 is cut off from the Master, so the finished application's KillExecutor never reaches it.
+    const exits = new Map<string, ExecutorBackendOutput>();
+    const inspect = (e: InspectionEvent) => {
+      const snapshot = e.type === '@xstate.snapshot' ? (e.snapshot as { status: string; output?: ExecutorBackendOutput; context?: { hostname?: string } }) : undefined;
+      if (snapshot?.status === 'done' && (e.actorRef as unknown as { logic: { id?: string } }).logic.id === 'CoarseGrainedExecutorBackend') exits.set(snapshot.context!.hostname!, snapshot.output!);
+    };
+    const cluster = createCluster(scenario('model-late-registration'), { checked: true, inspect });
+    cluster.start();
+    cluster.clock.runUntil(cluster.scenario.startTimeMs + cluster.scenario.stopAtMs);
+    const late = cluster.trace.messages().filter((m) => m.to.endsWith('/1/Executor') || m.from.endsWith('/1/Executor'));
+    // Before the fix the stopped endpoint dropped the RegisterExecutor ask and the executor waited in `registering` for ever.
+    expect(late.filter((m) => m.type.startsWith('Register')).map((m) => [m.atMs, m.type])).toEqual([[62_003, 'RegisterExecutor'], [62_004, 'RegisterExecutorFailed']]);
+    expect(exits.get('10.0.0.1')).toEqual({ exitCode: 1, reason: 'Cannot register with driver: driver-0/CoarseGrainedScheduler' });
+    expect(exits.get('10.0.0.2')).toEqual({ exitCode: 0, reason: 'Driver commanded a shutdown' });
   });
 });

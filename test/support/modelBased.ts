@@ -54,7 +54,8 @@ export const pathTakes = (path: ModelPath, type: string): boolean => path.steps.
 
 const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
-interface LogEntry { event: string; value: string }
+/** One microstep of the subject; `settled` is the state its macrostep ended in (after raised events such as a state's entry raise). */
+interface LogEntry { event: string; value: string; macrostep: number; settled?: string }
 
 export interface WalkResult { coverage: Coverage }
 
@@ -65,6 +66,7 @@ export interface WalkResult { coverage: Coverage }
 export function walkPath(adapter: ModelAdapter, path: ModelPath): WalkResult {
   const coverage = new Coverage();
   const log: LogEntry[] = [];
+  let macrostep = 0;
   let subject: AnyActorRef | undefined;
   const rejected = new Set<AnyActorRef>();
   const inspect = (event: InspectionEvent) => {
@@ -79,8 +81,17 @@ export function walkPath(adapter: ModelAdapter, path: ModelPath): WalkResult {
     }
     if (actor !== subject) return;
     // Microsteps carry every transition (raised events included); the init is the snapshot event of xstate.init.
-    if (event.type === '@xstate.snapshot' && event.event.type !== 'xstate.init') return;
-    log.push({ event: event.event.type, value: show(snapshot.value) });
+    // A later snapshot event ends a macrostep: the model (a pure transition) sees only where it settles.
+    if (event.type === '@xstate.snapshot' && event.event.type !== 'xstate.init') {
+      for (let k = log.length - 1; k >= 0 && log[k]!.macrostep === macrostep; k--) log[k]!.settled = show(snapshot.value);
+      macrostep++;
+      return;
+    }
+    log.push({ event: event.event.type, value: show(snapshot.value), macrostep });
+    if (event.type === '@xstate.snapshot') {
+      log[log.length - 1]!.settled = show(snapshot.value);
+      macrostep++;
+    }
   };
   const scenario: Scenario = parseScenario(adapter.scenario(path), 'model-scenario.json');
   const cluster = createCluster(scenario, { inspect, keepTrace: false });
@@ -101,9 +112,12 @@ export function walkPath(adapter: ModelAdapter, path: ModelPath): WalkResult {
     const at = decisive();
     if (at < 0) fail(`step ${i}: the cluster never took ${type} from ${expected || 'the start'} within ${bound} ms`);
     const entry = log[at]!;
-    if (entry.event !== type) fail(`step ${i}: expected ${type} from ${expected}, the live actor took ${entry.event} to ${entry.value}`);
-    if (entry.value !== want) fail(`step ${i}: after ${type} the model is in ${want}, the live actor in ${entry.value}`);
+    const settled = entry.settled ?? entry.value;
+    if (entry.event !== type) fail(`step ${i}: expected ${type} from ${expected}, the live actor took ${entry.event} to ${settled}`);
+    if (settled !== want) fail(`step ${i}: after ${type} the model is in ${want}, the live actor in ${settled}`);
+    // The rest of the macrostep (raised events) belongs to this step.
     cursor = at + 1;
+    while (cursor < log.length && log[cursor]!.macrostep === entry.macrostep) cursor++;
     expected = want;
   }
   return { coverage };
