@@ -24,4 +24,12 @@ describe('StandaloneAppClient model paths on the assembled cluster', () => {
   it.each(unreachable.map((p) => [describePath(p), p] as const))('unreachable in the cluster: %s', (_, path) => {
     expect(() => walkPath(appClientAdapter, path)).toThrow(/never took|the live actor took/);
   });
+
+  it('a partition that heals after a retry delivers both RegisterApplications: the Master answers both and the client takes the second answer too (regression: the machine used to ignore it, and the walk now tells an ignored event from a taken edge)', () => {
+    const step = (type: string, value: unknown) => ({ event: { type }, value });
+    const path: ModelPath = {
+      steps: [step('xstate.init', 'registering'), step(REGISTRATION_TIMEOUT_EVENT, 'registering'), step('RegisteredApplication', 'registered'), step('RegisteredApplication', 'registered')],
+    };
+    expect(() => walkPath(appClientAdapter, path)).not.toThrow();
+  });
 });

@@ -92,6 +92,8 @@ export function walkPath(adapter: ModelAdapter, path: ModelPath): WalkResult {
     if (actor !== subject) return;
     // Microsteps carry every transition (raised events included); the init is the snapshot event of xstate.init.
     if (event.type === '@xstate.snapshot' && event.event.type !== 'xstate.init') return;
+    // XState also reports an event the actor ignored as a microstep, with no transition: it takes no edge.
+    if (event.type === '@xstate.microstep' && event._transitions.length === 0) return;
     if (adapter.view) {
       const view = adapter.view.live(snapshot.context);
       if (view === undefined) return;
