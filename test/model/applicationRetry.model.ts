@@ -126,7 +126,8 @@ export const applicationRetryAdapter: ModelAdapter = {
       const app = appOf(ctx);
       if (!app) return undefined;
       const state = app.state === 'FAILED' ? 'FAILED' : isApplicationFinished(app.state) ? app.state : 'RUNNING';
-      const executors = slotsOf(ctx, app).map((e) => (e?.state === 'RUNNING' ? 'RUNNING' : 'LAUNCHING')) as Slot[];
+      // No executor on a worker shows as such (the model has none): the relaunch is checked, not assumed.
+      const executors = slotsOf(ctx, app).map((e) => e?.state ?? 'none') as Slot[];
       return viewOf(state, saturated(app.retryCount, ctx.maxExecutorRetries), executors);
     },
   },
