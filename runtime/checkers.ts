@@ -7,6 +7,7 @@ import type { AllocationManagerContext } from '../machines/allocationManager.js'
 import { num } from '../machines/conf.js';
 import { ENDPOINT } from '../machines/ids.js';
 import { runningEntries } from '../machines/runningTasks.js';
+import { trackedKeys } from '../machines/lastSeen.js';
 import type { MasterContext } from '../machines/master.js';
 import type { WorkerContext } from '../machines/worker.js';
 import type { SchedulerBackendContext } from '../machines/schedulerBackend.js';
@@ -113,7 +114,7 @@ export const CHECKERS: readonly Checker[] = [
       const hr = c.driverEndpoint(app.index, ENDPOINT.HeartbeatReceiver)?.getSnapshot();
       const backend = c.driverEndpoint(app.index, ENDPOINT.CoarseGrainedScheduler)?.getSnapshot();
       if (!hr || !backend || hr.status !== 'active' || backend.status !== 'active') return [];
-      const tracked = Object.keys((hr.context as HeartbeatReceiverContext).executorLastSeen);
+      const tracked = trackedKeys((hr.context as HeartbeatReceiverContext).executorLastSeen);
       const registered = (backend.context as SchedulerBackendContext).executors;
       return tracked.filter((id) => registered[id] === undefined).map((id) => `${app.name}: HeartbeatReceiver tracks executor ${id}, which the driver does not know`);
     }),

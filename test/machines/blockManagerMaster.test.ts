@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockManagerMasterMachine, broadcastHolders, type BlockManagerMasterContext } from '../../machines/blockManagerMaster.js';
+import { blockManagerMasterMachine, broadcastHolders, lastSeenMs, type BlockManagerMasterContext } from '../../machines/blockManagerMaster.js';
 import type { BlockManagerId } from '../../machines/protocol.js';
 import { startMachine } from '../support/harness.js';
 
@@ -85,7 +85,7 @@ describe('BlockManagerMasterEndpoint', () => {
     h.send({ type: 'BlockManagerHeartbeat', blockManagerId: bm('7'), replyTo: HB });
     h.send({ type: 'BlockManagerHeartbeat', blockManagerId: bm('driver'), replyTo: HB });
     expect(h.peers[HB]!.map((e) => (e as unknown as { registered: boolean }).registered)).toEqual([true, false, true]);
-    expect(h.ctx().blockManagerInfo['0@host-0:7079']!.lastSeenMs).toBe(5000);
+    expect(lastSeenMs(h.ctx(), '0@host-0:7079')).toBe(5000);
   });
 
   it('a re-registration asks the driver IsExecutorAlive: alive -> registered and answered with its id', () => {

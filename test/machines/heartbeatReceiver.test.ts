@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromCallback, type EventObject } from 'xstate';
 import { byExecutorId, executorTimeoutMs, heartbeatReceiverMachine, validateHeartbeatConf, type HeartbeatReceiverContext } from '../../machines/heartbeatReceiver.js';
 import { resolveConf, type RawConf } from '../../machines/conf.js';
+import { lastSeenRecord } from '../../machines/lastSeen.js';
 import type { TickerInput } from '../../machines/ticker.js';
 import { tickerLogic } from '../../actors/ticker.js';
 import { startMachine } from '../support/harness.js';
@@ -40,7 +41,7 @@ describe('HeartbeatReceiver', () => {
     ready(h, '1');
     expireAt(h, 120_000);
     expect(h.peers[BACKEND]).toEqual([]);
-    expect(ctx(h).executorLastSeen).toEqual({ '1': 0 });
+    expect(lastSeenRecord(ctx(h).executorLastSeen)).toEqual({ '1': 0 });
     expireAt(h, 120_001);
     expect(h.peers[BACKEND]).toEqual([
       // SparkContext.killAndReplaceExecutor: the target is kept, the failure counts, forced.
@@ -48,7 +49,7 @@ describe('HeartbeatReceiver', () => {
       // SPARK-27348: failing its tasks now rather than on a disconnect that never comes.
       { type: 'RemoveExecutor', executorId: '1', reason: { kind: 'ExecutorProcessLost', message: 'Executor heartbeat timed out after 120001 ms', causedByApp: true } },
     ]);
-    expect(ctx(h).executorLastSeen).toEqual({});
+    expect(lastSeenRecord(ctx(h).executorLastSeen)).toEqual({});
     expireAt(h, 500_000);
     expect(h.peers[BACKEND]).toHaveLength(2);
   });
@@ -88,7 +89,7 @@ describe('HeartbeatReceiver', () => {
     ready(h, '1');
     h.clock.runUntil(100_000);
     h.send(heartbeat('1'));
-    expect(ctx(h).executorLastSeen).toEqual({ '1': 100_000 });
+    expect(lastSeenRecord(ctx(h).executorLastSeen)).toEqual({ '1': 100_000 });
     expireAt(h, 220_000);
     expect(h.peers[BACKEND]).toEqual([]);
     expect(replies(h)).toEqual([['app/1/Executor', false]]);
@@ -101,7 +102,7 @@ describe('HeartbeatReceiver', () => {
     h.clock.runUntil(50_000);
     h.send(heartbeat('1'));
     expect(replies(h)).toEqual([['app/1/Executor', true]]);
-    expect(ctx(h).executorLastSeen).toEqual({ '1': 0 });
+    expect(lastSeenRecord(ctx(h).executorLastSeen)).toEqual({ '1': 0 });
     h.send({ type: 'TaskSchedulerIsSet' });
     expireAt(h, 120_001);
     expect(removed(h)).toEqual(['1']);
@@ -112,7 +113,7 @@ describe('HeartbeatReceiver', () => {
     ready(h);
     h.send(heartbeat('9'));
     expect(replies(h)).toEqual([['app/9/Executor', true]]);
-    expect(ctx(h).executorLastSeen).toEqual({});
+    expect(lastSeenRecord(ctx(h).executorLastSeen)).toEqual({});
   });
 
   it('does not let a late heartbeat resurrect a removed executor (SPARK-4134), so it is never expired later', () => {
@@ -121,7 +122,7 @@ describe('HeartbeatReceiver', () => {
     h.send({ type: 'ExecutorRemoved', executorId: '1' });
     h.send(heartbeat('1'));
     expect(replies(h)).toEqual([['app/1/Executor', true]]);
-    expect(ctx(h).executorLastSeen).toEqual({});
+    expect(lastSeenRecord(ctx(h).executorLastSeen)).toEqual({});
     expireAt(h, 1_000_000);
     expect(h.peers[BACKEND]).toEqual([]);
   });
@@ -146,7 +147,7 @@ describe('HeartbeatReceiver', () => {
       ['backend.killExecutors', '1'], ['RemoveExecutor', '1'],
       ['backend.killExecutors', '10'], ['RemoveExecutor', '10'],
     ]);
-    expect(ctx(h).executorLastSeen).toEqual({ '2': 10_000 });
+    expect(lastSeenRecord(ctx(h).executorLastSeen)).toEqual({ '2': 10_000 });
     expect(['10', 'b', '2', 'a', '1'].sort(byExecutorId)).toEqual(['1', '2', '10', 'a', 'b']);
   });
 

@@ -10,6 +10,7 @@ import { runningEntries, runningTasksOf } from '../../machines/runningTasks.js';
 import type { HeartbeatReceiverContext } from '../../machines/heartbeatReceiver.js';
 import type { AllocationManagerContext } from '../../machines/allocationManager.js';
 import type { BlockManagerMasterContext } from '../../machines/blockManagerMaster.js';
+import { seen } from '../../machines/lastSeen.js';
 
 function runningCluster() {
   const cluster = createCluster(parseScenario({
@@ -82,7 +83,7 @@ describe('invariant checkers', () => {
   it('catch HeartbeatReceiver tracking an executor the driver does not know', () => {
     const c = runningCluster();
     const hr = c.driverEndpoint(0, 'HeartbeatReceiver')!.getSnapshot().context as HeartbeatReceiverContext;
-    hr.executorLastSeen['42'] = 0;
+    hr.executorLastSeen = seen(hr.executorLastSeen, '42', 0);
     expect(names(violations(c))).toEqual(['heartbeat-tracking']);
   });
 
