@@ -71,6 +71,12 @@ export const appClientMachine = setup({
       const backend = system.get(backendOf(context)) as AnyActorRef | undefined;
       if (backend) enqueue.sendTo(backend, { type: 'appClient.dead', reason: params.reason });
     }),
+    /** MasterChanged: MasterChangeAcknowledged(appId) to the new master. */
+    acknowledgeMasterChange: sendTo(({ system }) => networkOf(system), ({ context }) => rpc(context.address, context.master, { type: 'MasterChangeAcknowledged', appId: context.appId! })),
+    /** RequestExecutors / KillExecutors: forwarded as an ask to the master with this app id. */
+    askMaster: sendTo(({ system }) => networkOf(system), ({ context, event }) => rpc(context.address, context.master, { ...(event as RequestExecutors | KillExecutors), appId: context.appId! })),
+    /** stop(): UnregisterApplication(appId) to the master. */
+    unregisterApplication: sendTo(({ system }) => networkOf(system), ({ context }) => rpc(context.address, context.master, { type: 'UnregisterApplication', appId: context.appId! })),
     /** Local call to the listener (StandaloneSchedulerBackend), resolved explicitly. */
     tellBackend: enqueueActions(({ context, enqueue, system }, params: { event: { type: `appClient.${string}` } & Record<string, unknown> }) => {
       const backend = system.get(backendOf(context)) as AnyActorRef | undefined;
@@ -141,6 +147,16 @@ export const appClientMachine = setup({
     },
     registered: {
       on: {
+        RegisteredApplication: {
+          description:
+            'Another answer (the Master registered a retried RegisterApplication too and answered it with a fresh, unregistered id): ' +
+            'Spark sets appId and master again and calls listener.connected(appId) again (the FIXME in StandaloneAppClient.scala); ' +
+            'later asks and UnregisterApplication carry that id.',
+          actions: [
+            assign({ appId: ({ event }) => event.appId, master: ({ event }) => event.master }),
+            { type: 'tellBackend', params: ({ event }) => ({ event: { type: 'appClient.connected', appId: event.appId } }) },
+          ],
+        },
         ExecutorAdded: {
           description: 'listener.executorAdded(appId/id, ...): logged by the backend.',
           actions: { type: 'tellBackend', params: ({ context, event }) => ({ event: { type: 'appClient.executorAdded', fullId: `${context.appId}/${event.id}`, workerId: event.workerId, hostPort: event.hostPort, cores: event.cores, memory: event.memory } }) },
@@ -165,25 +181,22 @@ export const appClientMachine = setup({
         },
         MasterChanged: {
           description: 'Switch to the new master and acknowledge (MasterChangeAcknowledged).',
-          actions: [
-            assign({ master: ({ event }) => event.master }),
-            sendTo(({ system }) => networkOf(system), ({ context }) => rpc(context.address, context.master, { type: 'MasterChangeAcknowledged', appId: context.appId! })),
-          ],
+          actions: [assign({ master: ({ event }) => event.master }), 'acknowledgeMasterChange'],
         },
         RequestExecutors: {
           description: 'Forwarded as an ask to the master with this app id.',
-          actions: sendTo(({ system }) => networkOf(system), ({ context, event }) => rpc(context.address, context.master, { ...event, appId: context.appId! })),
+          actions: 'askMaster',
         },
         KillExecutors: {
           description: 'Forwarded as an ask to the master with this app id.',
-          actions: sendTo(({ system }) => networkOf(system), ({ context, event }) => rpc(context.address, context.master, { ...event, appId: context.appId! })),
+          actions: 'askMaster',
         },
         StopAppClient: {
           target: 'stopped',
           description: 'markDead("Application has been stopped."), UnregisterApplication(appId) to the master, stop.',
           actions: [
             { type: 'markDead', params: { reason: 'Application has been stopped.' } },
-            sendTo(({ system }) => networkOf(system), ({ context }) => rpc(context.address, context.master, { type: 'UnregisterApplication', appId: context.appId! })),
+            'unregisterApplication',
           ],
         },
       },

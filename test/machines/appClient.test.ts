@@ -69,6 +69,19 @@ describe('StandaloneAppClient', () => {
     expect(client.getSnapshot().value).toBe('registered');
   });
 
+  it('takes a second RegisteredApplication (a retried registration the Master also answered) as Spark does: the fresh id replaces the first, connected again, and stop unregisters the fresh id', () => {
+    const { sent, heard, client } = startWithListener();
+    client.send({ type: 'RegisteredApplication', appId: 'app-20260101000000-0000', master: MASTER });
+    client.send({ type: 'RegisteredApplication', appId: 'app-20260101000020-0001', master: MASTER });
+    expect(client.getSnapshot().value).toBe('registered');
+    expect(heard).toEqual([
+      { type: 'appClient.connected', appId: 'app-20260101000000-0000' },
+      { type: 'appClient.connected', appId: 'app-20260101000020-0001' },
+    ]);
+    client.send({ type: 'StopAppClient' });
+    expect(sent.at(-1)).toEqual({ type: 'network.send', from: ADDRESS, to: MASTER, message: { type: 'UnregisterApplication', appId: 'app-20260101000020-0001' } });
+  });
+
   it('turns a finished ExecutorUpdated into executorRemoved with exit status and worker host, and ignores RUNNING', () => {
     const { heard, client } = startWithListener();
     client.send({ type: 'RegisteredApplication', appId: 'app-1', master: MASTER });

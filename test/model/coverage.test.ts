@@ -12,6 +12,9 @@ import { executorRunnerAdapter, UNREACHABLE as RUNNER_UNREACHABLE } from './exec
 import { taskRunnerAdapter, UNREACHABLE as TASK_UNREACHABLE } from './task.model.js';
 import { heartbeatReceiverAdapter } from './heartbeatReceiver.model.js';
 import { executorBackendAdapter, UNREACHABLE as BACKEND_UNREACHABLE } from './executorBackend.model.js';
+import { workerAdapter, UNREACHABLE as WORKER_UNREACHABLE } from './worker.model.js';
+import { appClientAdapter, UNREACHABLE as APP_CLIENT_UNREACHABLE } from './appClient.model.js';
+import { applicationRetryAdapter } from './applicationRetry.model.js';
 
 const SWEEP_SEEDS = 10;
 
@@ -20,6 +23,10 @@ const walked: Array<{ adapter: ModelAdapter; unreachable: RegExp[] }> = [
   { adapter: taskRunnerAdapter, unreachable: [TASK_UNREACHABLE] },
   { adapter: heartbeatReceiverAdapter, unreachable: [] },
   { adapter: executorBackendAdapter, unreachable: BACKEND_UNREACHABLE.map((u) => u.edge) },
+  { adapter: workerAdapter, unreachable: WORKER_UNREACHABLE.map((u) => u.edge) },
+  { adapter: appClientAdapter, unreachable: APP_CLIENT_UNREACHABLE.map((u) => u.edge) },
+  // Projected from the Master's context: its walks count toward the Master's row.
+  { adapter: applicationRetryAdapter, unreachable: [] },
 ];
 
 const fraction = ([a, b]: [number, number]) => `${a}/${b}`.padStart(7);
@@ -52,5 +59,17 @@ describe('model-based coverage', () => {
     expect(modelRows.get('HeartbeatReceiver')!.missedStates).toEqual(['HeartbeatReceiver.failed']);
     // `stopping` is reached too: the walks see microsteps, and it raises Shutdown within the same step.
     expect(modelRows.get('CoarseGrainedExecutorBackend')!.missedStates).toEqual([]);
+    // The Worker's walks reach exited, which no sweep reaches; what they miss is what worker.model.ts proves
+    // unreachable, plus MasterInStandby (the only Master elects itself as it starts, before any RegisterWorker).
+    const worker = modelRows.get('Worker')!;
+    expect(worker.missedStates).toEqual([]);
+    expect([...worker.missedTransitions].sort()).toEqual([
+      'Worker on MasterInStandby',
+      'Worker.registered on RegisterWorkerFailed', 'Worker.registered on ReregisterWithMaster', 'Worker.registered on onDisconnected',
+      'Worker.registering on RegisterWorkerFailed', 'Worker.registering on onDisconnected',
+    ]);
+    expect(modelRows.get('AppClient')!.missedStates).toEqual([]);
+    // Every walk starts the Master (STANDBY, then ALIVE); the retry-count walks compare a view of its context.
+    expect(modelRows.get('Master')!.missedStates).toEqual([]);
   }, 120_000);
 });

@@ -27,8 +27,20 @@ export interface ModelAdapter {
   scenario(path: ModelPath): unknown;
   /** Which live actor of the machine is the subject (default: the first one to start). */
   pick?(context: unknown): boolean;
-  /** Makes the cluster take `event` from the subject's current state; nothing when time alone takes it. */
-  stimulate?(event: EventObject, cluster: Cluster, subjectContext: unknown): void;
+  /**
+   * Makes the cluster take `event` from the subject's current state; nothing when time alone takes it.
+   * `at` is the path and the index of the step about to be taken (for adapters that arm faults ahead).
+   */
+  stimulate?(event: EventObject, cluster: Cluster, subjectContext: unknown, at: { path: ModelPath; step: number }): void;
+  /**
+   * A projected subject: the model is not a machine the cluster runs but a record inside `machine`'s
+   * live context (one ApplicationInfo of the Master). The walk then compares views instead of state
+   * values: `model` maps a model state (value and context) to its view; `live` maps the live actor's
+   * context to the same view, or to undefined while the record does not exist (its first view is the
+   * subject's start). Every live transition is a log entry; those that leave the view as it was are
+   * skipped like any other that is not the step's.
+   */
+  view?: { model(state: { value: unknown; context: unknown }): unknown; live(context: unknown): unknown };
   /** Longest simulated wait for one step (default 10 min). */
   stepBoundMs?: number;
 }
@@ -39,7 +51,7 @@ export function modelPaths(adapter: ModelAdapter, limit = 200): ModelPath[] {
   const all = [...getShortestPaths(adapter.model, options), ...getSimplePaths(adapter.model, options)];
   const byKey = new Map<string, ModelPath>();
   for (const p of all) {
-    const steps = p.steps.map((s) => ({ event: s.event as EventObject, value: s.state.value }));
+    const steps = p.steps.map((s) => ({ event: s.event as EventObject, value: adapter.view ? adapter.view.model(s.state) : s.state.value }));
     byKey.set(describePath({ steps }), { steps });
   }
   return [...byKey.values()].sort((a, b) => a.steps.length - b.steps.length || (describePath(a) < describePath(b) ? -1 : 1));
@@ -81,15 +93,23 @@ export function walkPath(adapter: ModelAdapter, path: ModelPath): WalkResult {
     }
     if (actor !== subject) return;
     // Microsteps carry every transition (raised events included); the init is the snapshot event of xstate.init.
+    // A projected subject (adapter.view) is seen through its view; undefined until the record exists.
+    const valueOf = (snap: { value: unknown; context: unknown }) => (adapter.view ? adapter.view.live(snap.context) : snap.value);
     // A later snapshot event ends a macrostep: the model (a pure transition) sees only where it settles.
     if (event.type === '@xstate.snapshot' && event.event.type !== 'xstate.init') {
-      for (let k = log.length - 1; k >= 0 && log[k]!.macrostep === macrostep; k--) log[k]!.settled = show(snapshot.value);
+      const settled = valueOf(snapshot);
+      if (settled !== undefined) for (let k = log.length - 1; k >= 0 && log[k]!.macrostep === macrostep; k--) log[k]!.settled = show(settled);
       macrostep++;
       return;
     }
-    log.push({ event: event.event.type, value: show(snapshot.value), macrostep });
+    // XState also reports an event the actor ignored as a microstep, with no transition: it takes no edge.
+    if (event.type === '@xstate.microstep' && event._transitions.length === 0) return;
+    const value = valueOf(snapshot);
+    if (value === undefined) return;
+    // A projected subject starts when its record first exists: that entry is its init.
+    log.push({ event: adapter.view && log.length === 0 ? 'xstate.init' : event.event.type, value: show(value), macrostep });
     if (event.type === '@xstate.snapshot') {
-      log[log.length - 1]!.settled = show(snapshot.value);
+      log[log.length - 1]!.settled = show(value);
       macrostep++;
     }
   };
@@ -105,7 +125,7 @@ export function walkPath(adapter: ModelAdapter, path: ModelPath): WalkResult {
   for (const [i, step] of path.steps.entries()) {
     const want = show(step.value);
     const type = i === 0 ? 'xstate.init' : step.event.type;
-    if (i > 0 && adapter.stimulate) adapter.stimulate(step.event, cluster, subject!.getSnapshot().context);
+    if (i > 0 && adapter.stimulate) adapter.stimulate(step.event, cluster, subject!.getSnapshot().context, { path, step: i });
     // The next entry that either changes the state or is the step's event decides the step.
     const decisive = () => log.findIndex((e, k) => k >= cursor && (e.event === type || (i > 0 && e.value !== expected)));
     cluster.clock.runUntil(cluster.clock.now() + bound, { stop: () => decisive() >= 0 });

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { describePath, modelPaths, walkPath, type ModelPath } from '../support/modelBased.js';
+import { appClientAdapter, REGISTRATION_TIMEOUT_EVENT, UNREACHABLE } from './appClient.model.js';
+
+const paths = modelPaths(appClientAdapter);
+const isUnreachable = (p: ModelPath) => UNREACHABLE.some((u) => u.edge.test(describePath(p)));
+const reachable = paths.filter((p) => !isUnreachable(p));
+// The shortest model path that takes each unreachable edge (paths come sorted by length).
+const unreachable = UNREACHABLE.map((u) => paths.find((p) => u.edge.test(describePath(p)))!);
+
+describe('StandaloneAppClient model paths on the assembled cluster', () => {
+  it('generates paths reaching every state of the machine', () => {
+    const reached = new Set(paths.flatMap((p) => p.steps.map((s) => s.value as string)));
+    expect([...reached].sort()).toEqual(['dead', 'registered', 'registering', 'stopped']);
+    const T = `--${REGISTRATION_TIMEOUT_EVENT}-->`;
+    expect(reachable.map(describePath)).toContain(`registering ${T} registering ${T} registering ${T} dead`);
+    expect(reachable.map(describePath)).toContain('registering --RegisteredApplication--> registered --ApplicationRemoved--> dead');
+  });
+
+  it.each(reachable.map((p) => [describePath(p), p] as const))('%s', (_, path) => {
+    walkPath(appClientAdapter, path);
+  });
+
+  it.each(unreachable.map((p) => [describePath(p), p] as const))('unreachable in the cluster: %s', (_, path) => {
+    expect(() => walkPath(appClientAdapter, path)).toThrow(/never took|the live actor took/);
+  });
+
+  it('a partition that heals after a retry delivers both RegisterApplications: the Master answers both and the client takes the second answer too (regression: the machine used to ignore it, and the walk now tells an ignored event from a taken edge)', () => {
+    const step = (type: string, value: unknown) => ({ event: { type }, value });
+    const path: ModelPath = {
+      steps: [step('xstate.init', 'registering'), step(REGISTRATION_TIMEOUT_EVENT, 'registering'), step('RegisteredApplication', 'registered'), step('RegisteredApplication', 'registered')],
+    };
+    expect(() => walkPath(appClientAdapter, path)).not.toThrow();
+  });
+});
