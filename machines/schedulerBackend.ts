@@ -83,9 +83,11 @@ export const schedulerBackendMachine = setup({
             enqueue.sendTo(networkOf(system), rpc(context.address, o.address, o.message));
             break;
           case 'peer': {
-            // Resolved explicitly: sendTo an undefined target would deliver the event back here.
+            // Resolved explicitly: sendTo an undefined target would deliver the event back here. A
+            // stopped endpoint (the HeartbeatReceiver after SparkContext.stop) drops it, as Spark's
+            // Dispatcher drops a message to an endpoint that has been stopped.
             const target = system.get(siblingAddress(context.address, o.endpoint)) as AnyActorRef | undefined;
-            if (target) enqueue.sendTo(target, o.event);
+            if (target && target.getSnapshot().status === 'active') enqueue.sendTo(target, o.event);
             break;
           }
           case 'self':

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The command line: `spark-statecharts run [FILE] [--seed N] [--json] [--until T] [--verbose] [--no-check] [--event-log DIR] [--html FILE]`,
- * `spark-statecharts sweep [--seeds 1..1000] [--mode safety|liveness|both] [--jobs N] [--check-determinism] [--dynamic-allocation] [--out DIR]`
+ * `spark-statecharts sweep [--seeds 1..1000] [--mode safety|liveness|both] [--jobs N] [--check-determinism] [--dynamic-allocation] [--cluster-manager standalone|yarn] [--out DIR]`
  * `spark-statecharts eventlog check PATH... [--allow-incomplete]` and
  * `spark-statecharts diagram [MACHINE] [--format mermaid|svg|dot] [--out FILE] [--list] [--coverage FILE]`.
  * Exit codes: 0 done, 1 a checked invariant failed, 2 bad input (one line naming the file, the
@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { InspectionEvent } from 'xstate';
 import { parseTime } from '../machines/conf.js';
 import { createCluster } from './cluster.js';
@@ -23,6 +23,7 @@ import { timelineLines } from './timeline.js';
 import { runSweep } from './sweepPool.js';
 import { Coverage, coverageLines } from './coverage.js';
 import type { StormMode } from './storm.js';
+import type { ClusterManagerKind } from './scenario.js';
 import { shrinkFailure, type SeedResult } from './sweep.js';
 import { ListenerBusRecorder } from './eventLog/listenerBus.js';
 import { writeEventLogs } from './eventLog/write.js';
@@ -186,7 +187,7 @@ function parseJobs(value: string): number {
   return Number(value);
 }
 
-interface SweepCliOptions { seeds: number[]; mode: StormMode[]; jobs: number; checkDeterminism?: boolean; dynamicAllocation?: boolean; coverage?: boolean; coverageFile?: string; out: string }
+interface SweepCliOptions { seeds: number[]; mode: StormMode[]; jobs: number; checkDeterminism?: boolean; dynamicAllocation?: boolean; clusterManager: ClusterManagerKind; coverage?: boolean; coverageFile?: string; out: string }
 
 async function sweep(options: SweepCliOptions, out: (text: string) => void): Promise<number> {
   const lines: string[] = ['mode       seeds  failures  simulated (h)  wall (s)  seeds/min'];
@@ -198,7 +199,7 @@ async function sweep(options: SweepCliOptions, out: (text: string) => void): Pro
     bar.start(options.seeds.length, 0, { failures: 0 });
     const started = performance.now();
     const results = await runSweep({
-      seeds: options.seeds, mode, jobs: options.jobs, checkDeterminism: options.checkDeterminism ?? false, dynamicAllocation: options.dynamicAllocation ?? false, coverage: (options.coverage ?? false) || options.coverageFile !== undefined,
+      seeds: options.seeds, mode, jobs: options.jobs, checkDeterminism: options.checkDeterminism ?? false, variant: { dynamicAllocation: options.dynamicAllocation ?? false, clusterManager: options.clusterManager }, coverage: (options.coverage ?? false) || options.coverageFile !== undefined,
       onResult: (r) => {
         if (r.failure) failed++;
         if (r.coverage) coverage.merge(r.coverage);
@@ -213,7 +214,7 @@ async function sweep(options: SweepCliOptions, out: (text: string) => void): Pro
   }
   if (failures.length > 0) mkdirSync(options.out, { recursive: true });
   for (const { failure } of failures) {
-    const name = `storm-${failure!.mode}${options.dynamicAllocation ? '-da' : ''}-${failure!.seed}`;
+    const name = String(failure!.scenario['name']);
     const file = join(options.out, `${name}.json`);
     const minimal = join(options.out, `${name}-min.json`);
     writeFileSync(file, `${JSON.stringify(failure!.scenario, null, 2)}\n`);
@@ -269,6 +270,7 @@ async function parseAndRun(argv: string[], out: (text: string) => void, io: Live
     .option('--jobs <n>', 'worker threads', parseJobs, availableParallelism())
     .option('--check-determinism', 'run every seed twice and compare the traces')
     .option('--dynamic-allocation', "run the storms' etl application with dynamic allocation (executors requested and removed by the ExecutorAllocationManager)")
+    .addOption(new Option('--cluster-manager <kind>', 'the storms\' cluster: a standalone Master and Workers, or a YARN ResourceManager and NodeManagers (with YARN\'s faults)').choices(['standalone', 'yarn']).default('standalone'))
     .option('--out <dir>', 'where failing scenarios are written', 'sweep-failures')
     .option('--coverage', 'print which states and transitions of each machine the sweep reached')
     .option('--coverage-file <file>', 'write the states and transitions the sweep reached as JSON (draw it with diagram --coverage)', parseCoverageFile)

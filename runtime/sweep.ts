@@ -6,7 +6,7 @@
 import { createCluster } from './cluster.js';
 import { checkInvariants } from './checkers.js';
 import { parseScenario } from './scenario.js';
-import { stormScenario, type StormMode } from './storm.js';
+import { stormScenario, type StormMode, type StormVariant } from './storm.js';
 import { timelineLines } from './timeline.js';
 import { shrinkFaults } from './shrink.js';
 import { Coverage, type CoverageData } from './coverage.js';
@@ -22,11 +22,11 @@ export interface SweepFailure {
 
 export interface SeedResult { seed: number; mode: StormMode; simulatedMs: number; failure?: SweepFailure; coverage?: CoverageData }
 
-export interface SeedOptions { checkDeterminism?: boolean; coverage?: boolean; dynamicAllocation?: boolean }
+export interface SeedOptions { checkDeterminism?: boolean; coverage?: boolean; variant?: StormVariant }
 
 /** One seed: build its storm, run it checked, judge it. */
 export function runSeed(seed: number, mode: StormMode, options: SeedOptions = {}): SeedResult {
-  return judge(stormScenario({ seed, mode, ...(options.dynamicAllocation ? { dynamicAllocation: true } : {}) }), seed, mode, options);
+  return judge(stormScenario({ seed, mode, ...options.variant }), seed, mode, options);
 }
 
 /** Runs a storm scenario checked and judges it; shrinking calls this on smaller fault plans. */

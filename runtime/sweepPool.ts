@@ -7,9 +7,9 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runSeed, type SeedResult } from './sweep.js';
-import type { StormMode } from './storm.js';
+import type { StormMode, StormVariant } from './storm.js';
 
-export interface SweepOptions { seeds: number[]; mode: StormMode; jobs: number; checkDeterminism: boolean; coverage?: boolean; dynamicAllocation?: boolean; onResult?: (result: SeedResult) => void }
+export interface SweepOptions { seeds: number[]; mode: StormMode; jobs: number; checkDeterminism: boolean; coverage?: boolean; variant?: StormVariant; onResult?: (result: SeedResult) => void }
 
 /** The worker entry: the built .js file, or a shim that loads the .ts sources through tsx. */
 function workerUrl(): URL {
@@ -25,12 +25,12 @@ export async function runSweep(options: SweepOptions): Promise<SeedResult[]> {
   };
   const jobs = Math.max(1, Math.min(options.jobs, options.seeds.length));
   if (jobs === 1) {
-    for (const seed of options.seeds) record(runSeed(seed, options.mode, { checkDeterminism: options.checkDeterminism, coverage: options.coverage ?? false, dynamicAllocation: options.dynamicAllocation ?? false }));
+    for (const seed of options.seeds) record(runSeed(seed, options.mode, { checkDeterminism: options.checkDeterminism, coverage: options.coverage ?? false, variant: options.variant ?? {} }));
   } else {
     // Round-robin so every thread gets early and late seeds alike.
     const shares = Array.from({ length: jobs }, (_, i) => options.seeds.filter((_, k) => k % jobs === i));
     await Promise.all(shares.map((seeds) => new Promise<void>((resolve, reject) => {
-      const worker = new Worker(workerUrl(), { workerData: { seeds, mode: options.mode, checkDeterminism: options.checkDeterminism, coverage: options.coverage ?? false, dynamicAllocation: options.dynamicAllocation ?? false } });
+      const worker = new Worker(workerUrl(), { workerData: { seeds, mode: options.mode, checkDeterminism: options.checkDeterminism, coverage: options.coverage ?? false, variant: options.variant ?? {} } });
       let left = seeds.length;
       worker.on('message', (r: SeedResult) => {
         record(r);

@@ -67,13 +67,19 @@ describe('spark-statecharts run', () => {
     expect(cli('explode').code).toBe(2);
   });
 
-  it('sweeps seeded fault storms on worker threads and prints a summary table', () => {
+  it('sweeps seeded fault storms on worker threads and prints a summary table, on standalone or YARN', () => {
     const { code, stdout } = cli('sweep', '--seeds', '1..4', '--mode', 'both', '--jobs', '2', '--out', join(dir, 'failures'));
     expect(code).toBe(0);
+    const yarn = cli('sweep', '--seeds', '1..2', '--mode', 'safety', '--jobs', '2', '--cluster-manager', 'yarn');
+    expect(yarn.code).toBe(0);
+    expect(yarn.stdout).toMatch(/^safety\s+2\s+0\s/m);
     expect(stdout).toMatch(/^mode\s+seeds\s+failures/);
     expect(stdout).toMatch(/^safety\s+4\s+0\s/m);
     expect(stdout).toMatch(/^liveness\s+4\s+0\s/m);
     expect(cli('sweep', '--seeds', '9..1').code).toBe(2);
     expect(cli('sweep', '--mode', 'chaos').code).toBe(2);
+    const mesos = cli('sweep', '--cluster-manager', 'mesos');
+    expect(mesos.code).toBe(2);
+    expect(mesos.stderr).toMatch(/Allowed choices are standalone, yarn/);
   });
 });
