@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnyStateMachine } from 'xstate';
 import { Coverage, CLUSTER_MACHINES } from '../../runtime/coverage.js';
 import { runSeed } from '../../runtime/sweep.js';
-import { describePath, modelPaths, walkAll, type ModelAdapter } from '../support/modelBased.js';
+import { modelPaths, splitPaths, walkAll, type ModelAdapter, type UnreachableEdge } from '../support/modelBased.js';
 import { executorRunnerAdapter, UNREACHABLE as RUNNER_UNREACHABLE } from './executorRunner.model.js';
 import { taskRunnerAdapter, UNREACHABLE as TASK_UNREACHABLE } from './task.model.js';
 import { heartbeatReceiverAdapter } from './heartbeatReceiver.model.js';
@@ -18,13 +18,13 @@ import { applicationRetryAdapter } from './applicationRetry.model.js';
 
 const SWEEP_SEEDS = 10;
 
-const walked: Array<{ adapter: ModelAdapter; unreachable: RegExp[] }> = [
-  { adapter: executorRunnerAdapter, unreachable: RUNNER_UNREACHABLE.map((u) => u.edge) },
-  { adapter: taskRunnerAdapter, unreachable: [TASK_UNREACHABLE] },
+const walked: Array<{ adapter: ModelAdapter; unreachable: UnreachableEdge[] }> = [
+  { adapter: executorRunnerAdapter, unreachable: RUNNER_UNREACHABLE },
+  { adapter: taskRunnerAdapter, unreachable: TASK_UNREACHABLE },
   { adapter: heartbeatReceiverAdapter, unreachable: [] },
-  { adapter: executorBackendAdapter, unreachable: BACKEND_UNREACHABLE.map((u) => u.edge) },
-  { adapter: workerAdapter, unreachable: WORKER_UNREACHABLE.map((u) => u.edge) },
-  { adapter: appClientAdapter, unreachable: APP_CLIENT_UNREACHABLE.map((u) => u.edge) },
+  { adapter: executorBackendAdapter, unreachable: BACKEND_UNREACHABLE },
+  { adapter: workerAdapter, unreachable: WORKER_UNREACHABLE },
+  { adapter: appClientAdapter, unreachable: APP_CLIENT_UNREACHABLE },
   // Projected from the Master's context: its walks count toward the Master's row.
   { adapter: applicationRetryAdapter, unreachable: [] },
 ];
@@ -35,7 +35,7 @@ describe('model-based coverage', () => {
   it('walks reach every state of each walked machine but the ones documented as unreachable, and the table compares them with a sweep', () => {
     const model = new Coverage();
     for (const { adapter, unreachable } of walked) {
-      const paths = modelPaths(adapter).filter((p) => !unreachable.some((u) => u.test(describePath(p))));
+      const paths = splitPaths(modelPaths(adapter), unreachable).reachable;
       model.merge(walkAll(adapter, paths).toJSON());
     }
     const sweep = new Coverage();

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../runtime/cluster.js';
 import { parseScenario } from '../../runtime/scenario.js';
-import { describePath, modelPaths, walkPath } from '../support/modelBased.js';
+import { describePath, modelPaths, splitPaths } from '../support/modelBased.js';
+import { itWalksEachPath } from '../support/modelWalks.js';
 import { executorBackendAdapter, refusedReregistration, UNREACHABLE } from './executorBackend.model.js';
 
 const paths = modelPaths(executorBackendAdapter);
-const isUnreachable = (p: (typeof paths)[number]) => UNREACHABLE.some((u) => u.edge.test(describePath(p)));
-const reachable = paths.filter((p) => !isUnreachable(p));
-const unreachable = paths.filter(isUnreachable);
 
 describe('CoarseGrainedExecutorBackend model paths on the assembled cluster', () => {
   it('generates paths reaching every state (stopping is left within the same step: it raises Shutdown)', () => {
@@ -17,14 +15,7 @@ describe('CoarseGrainedExecutorBackend model paths on the assembled cluster', ()
     expect(paths.map(describePath)).toContain(`registering --RegisteredExecutor--> running${' --executor.reportHeartBeat--> running'.repeat(2)} --executor.reportHeartBeat--> exited`);
   });
 
-  it.each(reachable.map((p) => [describePath(p), p] as const))('%s', (_, path) => {
-    walkPath(executorBackendAdapter, path);
-  });
-
-  it.each(unreachable.map((p) => [describePath(p), p] as const))('unreachable in the cluster: %s', (_, path) => {
-    const { instead } = UNREACHABLE.find((u) => u.edge.test(describePath(path)))!;
-    expect(() => walkPath(executorBackendAdapter, path)).toThrow(instead);
-  });
+  itWalksEachPath(executorBackendAdapter, splitPaths(paths, UNREACHABLE));
 
   it('why the refused re-registration (exit 58) stays unreachable: the held Heartbeats are answered with reregisterBlockManager, after the StopExecutor the expiry sent', () => {
     // Healed at 25 s: after the driver expired the executor (spark.network.timeout 10 s after its registration at 2 s), after

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { describePath, modelPaths, walkPath } from '../support/modelBased.js';
+import { modelPaths, splitPaths } from '../support/modelBased.js';
+import { itWalksEachPath } from '../support/modelWalks.js';
 import { executorRunnerAdapter, UNREACHABLE } from './executorRunner.model.js';
 
 const paths = modelPaths(executorRunnerAdapter);
-const reachable = paths.filter((p) => !UNREACHABLE.some((u) => u.edge.test(describePath(p))));
-const unreachable = paths.filter((p) => UNREACHABLE.some((u) => u.edge.test(describePath(p))));
 
 describe('ExecutorRunner model paths on the assembled cluster', () => {
   it('generates shortest and simple paths reaching every state of the machine', () => {
@@ -12,11 +11,5 @@ describe('ExecutorRunner model paths on the assembled cluster', () => {
     expect([...reached].sort()).toEqual(['"EXITED"', '"FAILED"', '"LAUNCHING"', '"RUNNING"', '{"KILLED":"terminated"}', '{"KILLED":"terminating"}']);
   });
 
-  it.each(reachable.map((p) => [describePath(p), p] as const))('%s', (_, path) => {
-    walkPath(executorRunnerAdapter, path);
-  });
-
-  it.each(unreachable.map((p) => [describePath(p), p] as const))('unreachable in the cluster: %s', (_, path) => {
-    expect(() => walkPath(executorRunnerAdapter, path)).toThrow(/never took|the live actor took/);
-  });
+  itWalksEachPath(executorRunnerAdapter, splitPaths(paths, UNREACHABLE));
 });

@@ -5,7 +5,7 @@
  * the job aborts and the DAGScheduler cancels stage 0 ("Stage cancelled" KillTask).
  */
 import { taskRunnerMachine } from '../../machines/task.js';
-import { pathTakes as takes, withoutEffects, type ModelAdapter } from '../support/modelBased.js';
+import { pathTakes as takes, withoutEffects, type ModelAdapter, type UnreachableEdge } from '../support/modelBased.js';
 
 const taskDescription = { taskId: 0, attemptNumber: 0, executorId: '0', name: 'task 0.0 in stage 0.0', index: 0, partitionId: 0, jobId: 0, stageId: 0, stageAttemptId: 0, cpus: 1 };
 
@@ -41,4 +41,6 @@ export const taskRunnerAdapter: ModelAdapter = {
  * earlier; the driver-executor connection is FIFO, and the backend runs a launched TaskRunner at once.
  * The test below proves these paths stay unreachable. LOST is unreachable on purpose (machines/task.ts).
  */
-export const UNREACHABLE = /^LAUNCHING --taskRunner\.kill-->/;
+export const UNREACHABLE: UnreachableEdge[] = [
+  { edge: /^LAUNCHING --taskRunner\.kill-->/, why: 'a KillTask cannot overtake the LaunchTask on the FIFO driver-executor connection, and the backend runs a launched TaskRunner at once', instead: /the live actor took taskRunner.run/ },
+];

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { describePath, modelPaths, walkPath, type ModelPath } from '../support/modelBased.js';
+import { describePath, modelPaths, splitPaths, walkPath, type ModelPath } from '../support/modelBased.js';
+import { itWalksEachPath } from '../support/modelWalks.js';
 import { UNREACHABLE, workerAdapter } from './worker.model.js';
 
 const paths = modelPaths(workerAdapter);
-const isUnreachable = (p: ModelPath) => UNREACHABLE.some((u) => u.edge.test(describePath(p)));
-const reachable = paths.filter((p) => !isUnreachable(p));
-// The shortest model path that takes each unreachable edge (paths come sorted by length).
-const unreachable = UNREACHABLE.map((u) => paths.find((p) => u.edge.test(describePath(p)))!);
+const split = splitPaths(paths, UNREACHABLE, true);
+const reachable = split.reachable;
 const step = (type: string, value: unknown) => ({ event: { type }, value });
 
 describe('Worker registration model paths on the assembled cluster', () => {
@@ -16,13 +15,7 @@ describe('Worker registration model paths on the assembled cluster', () => {
     expect(reachable.map(describePath)).toContain('registering --ReregisterWithMaster--> registering --ReregisterWithMaster--> registering --ReregisterWithMaster--> exited');
   });
 
-  it.each(reachable.map((p) => [describePath(p), p] as const))('%s', (_, path) => {
-    walkPath(workerAdapter, path);
-  });
-
-  it.each(unreachable.map((p) => [describePath(p), p] as const))('unreachable in the cluster: %s', (_, path) => {
-    expect(() => walkPath(workerAdapter, path)).toThrow(/never took|the live actor took/);
-  });
+  itWalksEachPath(workerAdapter, split);
 
   it('unreachable in the cluster: a ReregisterWithMaster tick once registered (the retry timer is stopped on leaving registering)', () => {
     const path: ModelPath = { steps: [step('xstate.init', 'registering'), step('RegisteredWorker', 'registered'), step('ReregisterWithMaster', 'registered')] };

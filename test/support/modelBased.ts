@@ -172,3 +172,23 @@ export function smallScenario(options: { tasks?: number; taskDuration?: string; 
     stopAt: '30min',
   };
 }
+
+/** An edge of a model the assembled cluster cannot take: why, and how a walk of it fails instead. */
+export interface UnreachableEdge { edge: RegExp; why: string; instead?: RegExp }
+
+/**
+ * Splits a machine's paths into those to walk and those that take an unreachable edge. With
+ * `shortestOnly`, one path per unreachable edge (the shortest: paths come sorted by length) is
+ * kept, for machines whose unreachable paths are many and each walk is long.
+ */
+export function splitPaths(paths: ModelPath[], unreachable: UnreachableEdge[], shortestOnly = false): { reachable: ModelPath[]; unreachable: Array<[ModelPath, UnreachableEdge]> } {
+  const edgeOf = (p: ModelPath) => unreachable.find((u) => u.edge.test(describePath(p)));
+  const reachable = paths.filter((p) => !edgeOf(p));
+  const taken: Array<[ModelPath, UnreachableEdge]> = shortestOnly
+    ? unreachable.map((u) => [paths.find((p) => u.edge.test(describePath(p)))!, u])
+    : paths.flatMap((p) => { const u = edgeOf(p); return u ? [[p, u] as [ModelPath, UnreachableEdge]] : []; });
+  return { reachable, unreachable: taken };
+}
+
+/** How a walk of an unreachable edge fails when the edge gives no `instead`: the cluster does something else, or nothing. */
+export const WALK_FAILS = /never took|the live actor took/;
