@@ -306,15 +306,15 @@ const HANDLERS: { [E in SchedulerBackendEvent['type']]: Handler<E> } = {
       step.out.push({ to: 'network', address: e.executorRef, message: { type: 'RegisterExecutorFailed', message: `Duplicate executor ID: ${e.executorId}` } });
       return;
     }
-    update(step, (d) => {
-      d.executors[e.executorId] = { executorId: e.executorId, address: e.executorRef, host: e.hostname, totalCores: e.cores, freeCores: 0, registrationTs: step.now };
-    });
+    const data: ExecutorData = { executorId: e.executorId, address: e.executorRef, host: e.hostname, totalCores: e.cores, freeCores: 0, registrationTs: step.now };
+    step.ctx = { ...step.ctx, executors: { ...step.ctx.executors, [e.executorId]: data } };
     step.out.push({ to: 'peer', endpoint: ENDPOINT.HeartbeatReceiver, event: { type: 'ExecutorRegistered', executorId: e.executorId } });
     step.out.push({ to: 'listenerBus', event: { type: 'SparkListenerExecutorAdded', time: step.now, executorId: e.executorId, executorInfo: { executorHost: e.hostname, totalCores: e.cores, resourceProfileId: DEFAULT_RESOURCE_PROFILE_ID } } });
     step.out.push({ to: 'network', address: e.executorRef, message: { type: 'RegisteredExecutor' } });
   },
   LaunchedExecutor: (step, e) => {
-    if (step.ctx.executors[e.executorId]) update(step, (d) => { d.executors[e.executorId]!.freeCores = d.executors[e.executorId]!.totalCores; });
+    const exec = step.ctx.executors[e.executorId];
+    if (exec) addFreeCores(step, [[e.executorId, exec.totalCores - exec.freeCores]]);
     makeOffers(step, e.executorId);
   },
   StatusUpdate: (step, e) => {
