@@ -38,6 +38,8 @@ export interface NetworkObserver {
   onEnvelope(envelope: Envelope, outcome: EnvelopeOutcome, atMs: number, detail?: string): void;
   /** Called after a delivered envelope and everything it caused synchronously were processed. */
   afterDelivery?(envelope: Envelope): void;
+  /** Called once per envelope when it is sent; until its onEnvelope it is in flight (or held). */
+  onSend?(envelope: Envelope): void;
 }
 
 export type NetworkControl =
@@ -160,6 +162,7 @@ export const networkLogic = fromCallback<NetworkEvent, NetworkInput>(({ input, r
     switch (event.type) {
       case 'network.send': {
         const env: Envelope = { id: newId(), seq: seq++, from: event.from, to: event.to, message: event.message, sentAt: clock.now(), causeId: currentCause };
+        observer.onSend?.(env);
         if (stopped(env)) return;
         const held = frozen.get(processOf(env.from));
         if (held) hold(processOf(env.from), held, env);
@@ -205,7 +208,9 @@ export const networkLogic = fromCallback<NetworkEvent, NetworkInput>(({ input, r
         for (const [remote, locals] of [...byRemote].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
           for (const local of [...locals].sort()) {
             if (gone.has(processOf(local))) continue;
-            transmit({ id: newId(), seq: seq++, from: remote, to: local, message: { type: 'onDisconnected', remoteAddress: remote }, sentAt: clock.now(), causeId: currentCause });
+            const env: Envelope = { id: newId(), seq: seq++, from: remote, to: local, message: { type: 'onDisconnected', remoteAddress: remote }, sentAt: clock.now(), causeId: currentCause };
+            observer.onSend?.(env);
+            transmit(env);
           }
         }
         return;

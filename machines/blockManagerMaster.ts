@@ -27,7 +27,7 @@ import {
   type RegisterBlockManager, type RemoveBroadcastAsk, type RemoveBroadcastReply, type RemoveRddAsk, type RemoveRddReply,
   type RemoveShuffleAsk, type RemoveShuffleReply, type UpdateBlockInfo,
 } from './blockManagerMessages.js';
-import { forget, lastSeenOf, noneSeen, seen, type LastSeen } from './lastSeen.js';
+import * as bucketed from './bucketed.js';
 import { postToListenerBus, rddBlockId, type SparkListenerEvent } from './sparkListener.js';
 
 /** BlockManagerInfo: one registered block manager. */
@@ -55,17 +55,19 @@ export interface BlockManagerMasterContext {
   address: Address;
   /** SparkContext.isLocal: false for every modelled deployment (standalone). */
   isLocal: boolean;
-  blockManagerInfo: Record<string, BlockManagerInfo>;
+  /** By block manager key (`blockManagerKey`). The maps here are bucketed (see bucketed.ts): they hold an entry per executor or per block and change per message. */
+  blockManagerInfo: bucketed.Bucketed<BlockManagerInfo>;
   /**
    * BlockManagerInfo.lastSeenMs by block manager key, kept beside the records because every
    * BlockManagerHeartbeat changes it (copying the record of 1,000 block managers per heartbeat was
-   * 53% of an idle 1,000-executor cluster's CPU; see lastSeen.ts).
+   * 53% of an idle 1,000-executor cluster's CPU).
    */
-  lastSeenMs: LastSeen;
+  lastSeenMs: bucketed.Bucketed<number>;
   /** Registration order of the keys (Spark iterates a HashMap; the model keeps it deterministic). */
   order: string[];
-  blockManagerIdByExecutor: Record<string, string>;
-  blockLocations: Record<BlockId, string[]>;
+  blockManagerIdByExecutor: bucketed.Bucketed<string>;
+  /** Block id -> the keys of the block managers holding it. */
+  blockLocations: bucketed.Bucketed<string[]>;
   /** Re-registrations waiting for the driver's IsExecutorAlive answer, by executor id. */
   pendingRegistrations: Record<string, RegisterBlockManager>;
   pendingRemovals: Record<string, PendingRemoval>;
@@ -92,7 +94,7 @@ export const RETAINED_REMOVALS = 1_000;
 
 export function initialMasterContext(input: BlockManagerMasterInput): BlockManagerMasterContext {
   return {
-    address: input.address, isLocal: input.isLocal ?? false, blockManagerInfo: {}, lastSeenMs: noneSeen(), order: [], blockManagerIdByExecutor: {}, blockLocations: {},
+    address: input.address, isLocal: input.isLocal ?? false, blockManagerInfo: bucketed.empty(), lastSeenMs: bucketed.empty(), order: [], blockManagerIdByExecutor: bucketed.empty(), blockLocations: bucketed.empty(),
     pendingRegistrations: {}, pendingRemovals: {}, completedRemovals: [], removed: [],
   };
 }
@@ -104,32 +106,39 @@ const bounded = <T>(list: T[]): T[] => (list.length > RETAINED_REMOVALS ? list.s
 
 /** BlockManagerInfo.updateBlockInfo, and blockLocations with it (valid level adds the location, invalid removes it). */
 function updateBlock(step: Step, key: string, blockId: BlockId, status: BlockStatus, touch = true): void {
-  const info = step.ctx.blockManagerInfo[key]!;
+  const info = bucketed.get(step.ctx.blockManagerInfo, key)!;
   const old = info.blocks[blockId];
   let remainingMem = info.remainingMem + (old && useMemory(old.storageLevel) ? old.memSize : 0);
   const blocks = { ...info.blocks };
-  const holders = step.ctx.blockLocations[blockId] ?? [];
-  const blockLocations = { ...step.ctx.blockLocations };
+  const holders = bucketed.get(step.ctx.blockLocations, blockId) ?? [];
+  let blockLocations = step.ctx.blockLocations;
   if (isValidLevel(status.storageLevel)) {
     blocks[blockId] = status;
     if (useMemory(status.storageLevel)) remainingMem -= status.memSize;
-    if (!holders.includes(key)) blockLocations[blockId] = [...holders, key];
+    if (!holders.includes(key)) blockLocations = bucketed.set(blockLocations, blockId, [...holders, key]);
   } else {
     delete blocks[blockId];
-    const left = holders.filter((k) => k !== key);
-    if (left.length > 0) blockLocations[blockId] = left;
-    else delete blockLocations[blockId];
+    blockLocations = withoutHolder(blockLocations, blockId, key);
   }
-  step.ctx = { ...step.ctx, blockLocations, blockManagerInfo: { ...step.ctx.blockManagerInfo, [key]: { ...info, blocks, remainingMem } } };
+  step.ctx = { ...step.ctx, blockLocations, blockManagerInfo: bucketed.set(step.ctx.blockManagerInfo, key, { ...info, blocks, remainingMem }) };
   if (touch) touchLastSeen(step, key);
 }
 
+/** blockLocations with `key` no longer holding `blockId` (the block's entry dropped with its last holder). */
+function withoutHolder(locations: bucketed.Bucketed<string[]>, blockId: BlockId, key: string): bucketed.Bucketed<string[]> {
+  const left = (bucketed.get(locations, blockId) ?? []).filter((k) => k !== key);
+  return left.length > 0 ? bucketed.set(locations, blockId, left) : bucketed.remove(locations, [blockId]);
+}
+
 const touchLastSeen = (step: Step, key: string) => {
-  step.ctx = { ...step.ctx, lastSeenMs: seen(step.ctx.lastSeenMs, key, step.now) };
+  step.ctx = { ...step.ctx, lastSeenMs: bucketed.set(step.ctx.lastSeenMs, key, step.now) };
 };
 
 /** BlockManagerInfo.lastSeenMs of a registered block manager. */
-export const lastSeenMs = (ctx: BlockManagerMasterContext, key: string): number | undefined => lastSeenOf(ctx.lastSeenMs, key);
+export const lastSeenMs = (ctx: BlockManagerMasterContext, key: string): number | undefined => bucketed.get(ctx.lastSeenMs, key);
+
+/** The BlockManagerInfo of a registered block manager, by key. */
+export const blockManagerInfoOf = (ctx: BlockManagerMasterContext, key: string): BlockManagerInfo | undefined => bucketed.get(ctx.blockManagerInfo, key);
 
 /** Settles a fan-out's answer from one block manager; the last answer replies the aggregate to the asker. */
 function answer(step: Step, kind: RemovalKind, id: number, key: string, value: number | boolean): void {
@@ -164,18 +173,14 @@ function complete(step: Step, pending: PendingRemoval, removed: Array<number | b
  * from `removed` by the runtime's listener-bus recorder.
  */
 function removeBlockManager(step: Step, key: string): void {
-  const info = step.ctx.blockManagerInfo[key];
+  const info = bucketed.get(step.ctx.blockManagerInfo, key);
   if (!info) return;
-  const { [key]: _gone, ...blockManagerInfo } = step.ctx.blockManagerInfo;
-  const { [info.blockManagerId.executorId]: _id, ...blockManagerIdByExecutor } = step.ctx.blockManagerIdByExecutor;
-  const blockLocations = { ...step.ctx.blockLocations };
-  for (const blockId of Object.keys(info.blocks)) {
-    const left = (blockLocations[blockId] ?? []).filter((k) => k !== key);
-    if (left.length > 0) blockLocations[blockId] = left;
-    else delete blockLocations[blockId];
-  }
+  const blockManagerInfo = bucketed.remove(step.ctx.blockManagerInfo, [key]);
+  const blockManagerIdByExecutor = bucketed.remove(step.ctx.blockManagerIdByExecutor, [info.blockManagerId.executorId]);
+  let blockLocations = step.ctx.blockLocations;
+  for (const blockId of Object.keys(info.blocks)) blockLocations = withoutHolder(blockLocations, blockId, key);
   step.ctx = {
-    ...step.ctx, blockManagerInfo, blockManagerIdByExecutor, blockLocations, order: step.ctx.order.filter((k) => k !== key), lastSeenMs: forget(step.ctx.lastSeenMs, [key]),
+    ...step.ctx, blockManagerInfo, blockManagerIdByExecutor, blockLocations, order: step.ctx.order.filter((k) => k !== key), lastSeenMs: bucketed.remove(step.ctx.lastSeenMs, [key]),
     removed: bounded([...step.ctx.removed, { blockManagerId: info.blockManagerId, removedMs: step.now }]),
   };
   for (const pending of Object.values(step.ctx.pendingRemovals)) {
@@ -185,7 +190,7 @@ function removeBlockManager(step: Step, key: string): void {
 
 /** removeExecutor(execId): removeBlockManager of the executor's block manager, if it has one. */
 function removeExecutor(step: Step, execId: string): void {
-  const key = step.ctx.blockManagerIdByExecutor[execId];
+  const key = bucketed.get(step.ctx.blockManagerIdByExecutor, execId);
   if (key !== undefined) removeBlockManager(step, key);
 }
 
@@ -198,19 +203,18 @@ function removeExecutor(step: Step, execId: string): void {
 function register(step: Step, msg: RegisterBlockManager, isExecutorAlive: boolean): void {
   const id = msg.blockManagerId;
   const key = blockManagerKey(id);
-  if (step.ctx.blockManagerInfo[key] === undefined && (!msg.isReRegister || isExecutorAlive)) {
-    const previous = step.ctx.blockManagerIdByExecutor[id.executorId];
+  if (!bucketed.has(step.ctx.blockManagerInfo, key) && (!msg.isReRegister || isExecutorAlive)) {
+    const previous = bucketed.get(step.ctx.blockManagerIdByExecutor, id.executorId);
     if (previous !== undefined) removeExecutor(step, id.executorId);
     const max = msg.maxOnHeapMemSize + msg.maxOffHeapMemSize;
     step.ctx = {
       ...step.ctx,
-      lastSeenMs: seen(step.ctx.lastSeenMs, key, step.now),
+      lastSeenMs: bucketed.set(step.ctx.lastSeenMs, key, step.now),
       order: [...step.ctx.order, key],
-      blockManagerIdByExecutor: { ...step.ctx.blockManagerIdByExecutor, [id.executorId]: key },
-      blockManagerInfo: {
-        ...step.ctx.blockManagerInfo,
-        [key]: { blockManagerId: id, storageEndpoint: msg.sender, registeredMs: step.now, maxOnHeapMem: msg.maxOnHeapMemSize, maxOffHeapMem: msg.maxOffHeapMemSize, remainingMem: max, blocks: {} },
-      },
+      blockManagerIdByExecutor: bucketed.set(step.ctx.blockManagerIdByExecutor, id.executorId, key),
+      blockManagerInfo: bucketed.set(step.ctx.blockManagerInfo, key, {
+        blockManagerId: id, storageEndpoint: msg.sender, registeredMs: step.now, maxOnHeapMem: msg.maxOnHeapMemSize, maxOffHeapMem: msg.maxOffHeapMemSize, remainingMem: max, blocks: {},
+      }),
     };
   }
   const reply: BlockManagerId = msg.isReRegister && !isExecutorAlive ? { ...id, executorId: INVALID_EXECUTOR_ID } : id;
@@ -219,7 +223,7 @@ function register(step: Step, msg: RegisterBlockManager, isExecutorAlive: boolea
 
 /** Asks every registered storage endpoint (skipping the driver's when `skipDriver`), or replies at once when there is none. */
 function fanOut(step: Step, kind: RemovalKind, id: number, replyTo: Address | undefined, message: (to: Address) => RpcMessage, skipDriver: boolean): void {
-  const asked = step.ctx.order.filter((k) => !(skipDriver && isDriver(step.ctx.blockManagerInfo[k]!.blockManagerId)));
+  const asked = step.ctx.order.filter((k) => !(skipDriver && isDriver(blockManagerInfoOf(step.ctx, k)!.blockManagerId)));
   const rk = removalKey(kind, id);
   if (step.ctx.pendingRemovals[rk]) return; // the same removal is already in flight: Spark would ask again; one answer set is kept
   const pending: PendingRemoval = { kind, id, replyTo, asked, answers: {} };
@@ -228,7 +232,7 @@ function fanOut(step: Step, kind: RemovalKind, id: number, replyTo: Address | un
     return;
   }
   step.ctx = { ...step.ctx, pendingRemovals: { ...step.ctx.pendingRemovals, [rk]: pending } };
-  for (const k of asked) step.out.push({ to: 'network', address: step.ctx.blockManagerInfo[k]!.storageEndpoint, message: message(step.ctx.address) });
+  for (const k of asked) step.out.push({ to: 'network', address: blockManagerInfoOf(step.ctx, k)!.storageEndpoint, message: message(step.ctx.address) });
 }
 
 /** The pure step of one message (BlockManagerMasterEndpoint.receiveAndReply and the heartbeat endpoint's). */
@@ -255,7 +259,7 @@ export function blockManagerMasterStep(ctx: BlockManagerMasterContext, e: BlockM
     case 'UpdateBlockInfo': {
       const key = blockManagerKey(e.blockManagerId);
       let updated: boolean;
-      if (step.ctx.blockManagerInfo[key] === undefined) {
+      if (!bucketed.has(step.ctx.blockManagerInfo, key)) {
         // "We intentionally do not register the master (except in local mode)": the driver's is taken as updated.
         updated = isDriver(e.blockManagerId) && !step.ctx.isLocal;
       } else {
@@ -271,7 +275,7 @@ export function blockManagerMasterStep(ctx: BlockManagerMasterContext, e: BlockM
     }
     case 'BlockManagerHeartbeat': {
       const key = blockManagerKey(e.blockManagerId);
-      const info = step.ctx.blockManagerInfo[key];
+      const info = blockManagerInfoOf(step.ctx, key);
       if (info) touchLastSeen(step, key);
       const registered = info !== undefined || (isDriver(e.blockManagerId) && !step.ctx.isLocal);
       step.out.push({ to: 'local', address: e.replyTo, event: { type: 'BlockManagerHeartbeatReply', blockManagerId: e.blockManagerId, registered } });
@@ -282,9 +286,9 @@ export function blockManagerMasterStep(ctx: BlockManagerMasterContext, e: BlockM
       break;
     case 'RemoveRdd': {
       // "First remove the metadata for the given RDD, and then asynchronously remove the blocks from the storage endpoints."
-      const blocks = Object.keys(step.ctx.blockLocations).filter((b) => rddBlockId(b)?.rddId === e.rddId);
+      const blocks = bucketed.keys(step.ctx.blockLocations).filter((b) => rddBlockId(b)?.rddId === e.rddId);
       for (const blockId of blocks) {
-        for (const key of step.ctx.blockLocations[blockId] ?? []) updateBlock(step, key, blockId, { storageLevel: 'NONE', memSize: 0, diskSize: 0 }, false);
+        for (const key of bucketed.get(step.ctx.blockLocations, blockId) ?? []) updateBlock(step, key, blockId, { storageLevel: 'NONE', memSize: 0, diskSize: 0 }, false);
       }
       fanOut(step, 'RemoveRdd', e.rddId, e.replyTo, (replyTo) => ({ type: 'RemoveRdd', rddId: e.rddId, replyTo }), false);
       break;
@@ -311,7 +315,7 @@ export function blockManagerMasterStep(ctx: BlockManagerMasterContext, e: BlockM
 /** Block managers holding any block of a broadcast (its pieces included), by key. */
 export function broadcastHolders(ctx: BlockManagerMasterContext, broadcastId: number): string[] {
   const holders = new Set<string>();
-  for (const [blockId, keys] of Object.entries(ctx.blockLocations)) if (broadcastIdOf(blockId) === broadcastId) keys.forEach((k) => holders.add(k));
+  for (const [blockId, keys] of bucketed.entries(ctx.blockLocations)) if (broadcastIdOf(blockId) === broadcastId) keys.forEach((k) => holders.add(k));
   return [...holders].sort();
 }
 

@@ -20,7 +20,7 @@ import type { Address, ExecutorRegistered, ExecutorRemoved, ExpireDeadHosts, Hea
 import { networkOf, rpc } from './rpc.js';
 import { tickerPlaceholder } from './ticker.js';
 import type { BlockManagerHeartbeatReply } from './blockManagerMessages.js';
-import { forget, isTracked, lastSeenOf, noneSeen, seen, trackedKeys, type LastSeen } from './lastSeen.js';
+import * as bucketed from './bucketed.js';
 
 export interface HeartbeatReceiverInput { address: Address; conf: ResolvedConf }
 
@@ -33,7 +33,7 @@ export interface HeartbeatReceiverContext {
   /** TaskSchedulerIsSet was processed (Spark: scheduler != null). */
   schedulerSet: boolean;
   /** Executor id -> clock time (ms) of its registration or last heartbeat. */
-  executorLastSeen: LastSeen;
+  executorLastSeen: bucketed.Bucketed<number>;
   /** Heartbeats whose BlockManagerHeartbeat ask is out, by executor id: where the HeartbeatResponse goes. */
   awaitingBlockManager: Record<string, Address>;
   /** The constructor's require message when the configuration is invalid (SparkContext does not start). */
@@ -88,8 +88,8 @@ export function byExecutorId(a: string, b: string): number {
 
 /** The executors expireDeadHosts removes at `now`: silent for strictly more than the timeout. */
 export function expiredExecutors(context: HeartbeatReceiverContext, now: number): string[] {
-  return trackedKeys(context.executorLastSeen)
-    .filter((id) => now - lastSeenOf(context.executorLastSeen, id)! > context.executorTimeoutMs)
+  return bucketed.keys(context.executorLastSeen)
+    .filter((id) => now - bucketed.get(context.executorLastSeen, id)! > context.executorTimeoutMs)
     .sort(byExecutorId);
 }
 
@@ -108,7 +108,7 @@ export const heartbeatReceiverMachine = setup({
   guards: {
     invalidConf: ({ context }) => context.configError !== undefined,
     schedulerSet: ({ context }) => context.schedulerSet,
-    trackedExecutor: ({ context, event }) => event.type === 'Heartbeat' && isTracked(context.executorLastSeen, event.executorId),
+    trackedExecutor: ({ context, event }) => event.type === 'Heartbeat' && bucketed.has(context.executorLastSeen, event.executorId),
   },
   actions: {
     startExpireDeadHosts: spawnChild('ticker', {
@@ -119,14 +119,14 @@ export const heartbeatReceiverMachine = setup({
     setScheduler: assign({ schedulerSet: true }),
     trackExecutor: assign({
       executorLastSeen: ({ context, event, system }) =>
-        event.type === 'ExecutorRegistered' ? seen(context.executorLastSeen, event.executorId, nowOf(system)) : context.executorLastSeen,
+        event.type === 'ExecutorRegistered' ? bucketed.set(context.executorLastSeen, event.executorId, nowOf(system)) : context.executorLastSeen,
     }),
     untrackExecutor: assign({
-      executorLastSeen: ({ context, event }) => (event.type === 'ExecutorRemoved' ? forget(context.executorLastSeen, [event.executorId]) : context.executorLastSeen),
+      executorLastSeen: ({ context, event }) => (event.type === 'ExecutorRemoved' ? bucketed.remove(context.executorLastSeen, [event.executorId]) : context.executorLastSeen),
     }),
     touchExecutor: assign({
       executorLastSeen: ({ context, event, system }) =>
-        event.type === 'Heartbeat' ? seen(context.executorLastSeen, event.executorId, nowOf(system)) : context.executorLastSeen,
+        event.type === 'Heartbeat' ? bucketed.set(context.executorLastSeen, event.executorId, nowOf(system)) : context.executorLastSeen,
     }),
     /** HeartbeatResponse(reregisterBlockManager = !sc.isStopped), i.e. true: the SparkContext runs. */
     replyReregister: enqueueActions(({ context, event, enqueue, system }) => {
@@ -163,7 +163,7 @@ export const heartbeatReceiverMachine = setup({
       if (expired.length === 0) return;
       const backend = system.get(siblingAddress(context.address, ENDPOINT.CoarseGrainedScheduler)) as AnyActorRef | undefined;
       for (const executorId of expired) {
-        const silentMs = now - lastSeenOf(context.executorLastSeen, executorId)!;
+        const silentMs = now - bucketed.get(context.executorLastSeen, executorId)!;
         // Spark logs "Removing executor {id} with no recent heartbeats: {n} ms exceeds timeout {t} ms".
         if (!backend) continue;
         // SparkContext.killAndReplaceExecutor: the target total is kept, so the cluster manager
@@ -178,7 +178,7 @@ export const heartbeatReceiverMachine = setup({
           reason: { kind: 'ExecutorProcessLost', message: `Executor heartbeat timed out after ${silentMs} ms`, causedByApp: true },
         });
       }
-      enqueue.assign({ executorLastSeen: forget(context.executorLastSeen, expired) });
+      enqueue.assign({ executorLastSeen: bucketed.remove(context.executorLastSeen, expired) });
     }),
   },
 }).createMachine({
@@ -188,7 +188,7 @@ export const heartbeatReceiverMachine = setup({
     executorTimeoutMs: executorTimeoutMs(input.conf),
     checkTimeoutIntervalMs: num(input.conf, 'spark.network.timeoutInterval'),
     schedulerSet: false,
-    executorLastSeen: noneSeen(),
+    executorLastSeen: bucketed.empty(),
     awaitingBlockManager: {},
     configError: validateHeartbeatConf(input.conf),
   }),

@@ -25,7 +25,8 @@ export { executorBackendMachine, KILL_MARK_TTL_MS, MAX_KILL_MARKS, HEARTBEAT_FAI
 export { taskRunnerMachine, taskWorkPlaceholder, statusUpdate as taskStatusUpdate, type TaskRunnerInput, type TaskRunnerEvent, type TaskRunnerContext, type TaskRunnerOutput } from './task.js';
 export { allocationManagerMachine, schedule as allocationSchedule, onListenerEvent as allocationOnListenerEvent, maxNumExecutorsNeeded, initialAllocationContext, type AllocationManagerContext, type AllocationManagerEvent, type TargetChange } from './allocationManager.js';
 export * as executorMonitor from './executorMonitor.js';
-export { lastSeenOf, lastSeenRecord, trackedKeys as lastSeenKeys, type LastSeen } from './lastSeen.js';
+export * as bucketed from './bucketed.js';
+export type { Bucketed } from './bucketed.js';
 export * from './blockManagerMessages.js';
-export { blockManagerMasterMachine, blockManagerMasterStep, initialMasterContext as initialBlockManagerMasterContext, broadcastHolders, lastSeenMs as blockManagerLastSeenMs, RETAINED_REMOVALS, type BlockManagerInfo, type BlockManagerMasterContext, type BlockManagerMasterEvent, type BlockManagerMasterInput, type CompletedRemoval, type PendingRemoval, type RemovalKind } from './blockManagerMaster.js';
+export { blockManagerMasterMachine, blockManagerMasterStep, initialMasterContext as initialBlockManagerMasterContext, broadcastHolders, lastSeenMs as blockManagerLastSeenMs, blockManagerInfoOf, RETAINED_REMOVALS, type BlockManagerInfo, type BlockManagerMasterContext, type BlockManagerMasterEvent, type BlockManagerMasterInput, type CompletedRemoval, type PendingRemoval, type RemovalKind } from './blockManagerMaster.js';
 export { blockManagerMachine, broadcastPieceSizes, broadcastPuts, storedBlockIds, REREGISTRATION_FAILED_MESSAGE, type BlockManagerContext, type BlockManagerEvent, type BlockManagerInput, type BlockManagerExit, type PutBlock, type ReadBroadcast, type StoredBlock } from './blockManager.js';

@@ -2,6 +2,7 @@
  * The block manager facts of one application: a projection of its BlockManagerMaster's snapshot
  * (machines/blockManagerMaster.ts), for the report, its summary line and the timeline.
  */
+import * as bucketed from '../machines/bucketed.js';
 import { rddBlockId } from '../machines/sparkListener.js';
 import type { BlockManagerMasterContext } from '../machines/blockManagerMaster.js';
 import type { DriverEvent } from './timeline.js';
@@ -36,7 +37,7 @@ const executorOfKey = (key: string) => key.slice(0, key.indexOf('@'));
 
 export function blockManagersReport(ctx: BlockManagerMasterContext | undefined, startMs: number): BlockManagersReport | null {
   if (!ctx) return null;
-  const blockIds = Object.keys(ctx.blockLocations);
+  const blockIds = bucketed.keys(ctx.blockLocations);
   return {
     registered: ctx.order.map(executorOfKey),
     removed: ctx.removed.map((r) => ({ executorId: r.blockManagerId.executorId, atMs: r.removedMs - startMs })),

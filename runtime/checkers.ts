@@ -3,11 +3,12 @@
  * the actors' snapshots after every delivered message when a cluster runs in checked mode (and
  * once at the end of every CLI run). Each has a name; a violation names it and says what broke.
  */
+import type { RemoveExecutor } from '../machines/protocol.js';
 import type { AllocationManagerContext } from '../machines/allocationManager.js';
 import { num } from '../machines/conf.js';
-import { ENDPOINT } from '../machines/ids.js';
+import { ENDPOINT, processOf } from '../machines/ids.js';
 import { runningEntries } from '../machines/runningTasks.js';
-import { trackedKeys } from '../machines/lastSeen.js';
+import * as bucketed from '../machines/bucketed.js';
 import type { MasterContext } from '../machines/master.js';
 import type { WorkerContext } from '../machines/worker.js';
 import type { SchedulerBackendContext } from '../machines/schedulerBackend.js';
@@ -114,7 +115,7 @@ export const CHECKERS: readonly Checker[] = [
       const hr = c.driverEndpoint(app.index, ENDPOINT.HeartbeatReceiver)?.getSnapshot();
       const backend = c.driverEndpoint(app.index, ENDPOINT.CoarseGrainedScheduler)?.getSnapshot();
       if (!hr || !backend || hr.status !== 'active' || backend.status !== 'active') return [];
-      const tracked = trackedKeys((hr.context as HeartbeatReceiverContext).executorLastSeen);
+      const tracked = bucketed.keys((hr.context as HeartbeatReceiverContext).executorLastSeen);
       const registered = (backend.context as SchedulerBackendContext).executors;
       return tracked.filter((id) => registered[id] === undefined).map((id) => `${app.name}: HeartbeatReceiver tracks executor ${id}, which the driver does not know`);
     }),
@@ -138,14 +139,19 @@ export const CHECKERS: readonly Checker[] = [
   },
   {
     name: 'yarn-executor-has-container',
-    // Every executor the driver offers work to runs in a container the ApplicationMaster books.
+    // Every executor the driver offers work to runs in a container the ApplicationMaster books, once
+    // messages in flight are delivered: a completed container leaves the AM's books when it sends
+    // the driver RemoveExecutor, and until that arrives the driver may still count it active (when
+    // a partition holds the executor's own disconnect, nothing else tells the driver sooner).
     check: (c) => {
       if (c.scenario.clusterManager !== 'yarn') return [];
+      // The AM sends it to the driver's YarnScheduler endpoint, which hands it to the DriverEndpoint.
+      const removalsInFlight = new Set(c.messagesInFlight().filter((e) => e.message.type === 'RemoveExecutor').map((e) => `${processOf(e.to)} ${(e.message as RemoveExecutor).executorId}`));
       return backends(c).flatMap(({ app, ctx }) => {
         const am = c.actor(amAddress(yarnIds(c.scenario, app).appAttemptId))?.getSnapshot();
         if (!am || am.status !== 'active') return [];
         const books = (am.context as ApplicationMasterContext).allocator.executorIdToContainer;
-        return Object.keys(ctx.executors).filter((id) => isExecutorActive(ctx, id) && books[id] === undefined)
+        return Object.keys(ctx.executors).filter((id) => isExecutorActive(ctx, id) && books[id] === undefined && !removalsInFlight.has(`${processOf(ctx.address)} ${id}`))
           .map((id) => `${app.name}: executor ${id} is active on the driver but has no container in the ApplicationMaster's books`);
       });
     },
@@ -189,21 +195,21 @@ export const CHECKERS: readonly Checker[] = [
 /** Disagreements between the BlockManagerMaster's blockLocations, blockManagerInfo and blockManagerIdByExecutor. */
 export function blockManagerBookViolations(m: BlockManagerMasterContext): string[] {
   const out: string[] = [];
-  for (const [blockId, holders] of Object.entries(m.blockLocations)) {
+  for (const [blockId, holders] of bucketed.entries(m.blockLocations)) {
     for (const key of holders) {
-      const info = m.blockManagerInfo[key];
+      const info = bucketed.get(m.blockManagerInfo, key);
       if (!info) out.push(`block ${blockId} is located at block manager ${key}, which is not registered`);
       else if (!info.blocks[blockId]) out.push(`block ${blockId} is located at block manager ${key}, which does not hold it`);
     }
   }
-  for (const [key, info] of Object.entries(m.blockManagerInfo)) {
+  for (const [key, info] of bucketed.entries(m.blockManagerInfo)) {
     for (const blockId of Object.keys(info.blocks)) {
-      if (!(m.blockLocations[blockId] ?? []).includes(key)) out.push(`block manager ${key} holds ${blockId}, which has no location there`);
+      if (!(bucketed.get(m.blockLocations, blockId) ?? []).includes(key)) out.push(`block manager ${key} holds ${blockId}, which has no location there`);
     }
-    if (m.blockManagerIdByExecutor[info.blockManagerId.executorId] !== key) out.push(`block manager ${key} is not the one booked for executor ${info.blockManagerId.executorId}`);
+    if (bucketed.get(m.blockManagerIdByExecutor, info.blockManagerId.executorId) !== key) out.push(`block manager ${key} is not the one booked for executor ${info.blockManagerId.executorId}`);
   }
-  for (const [execId, key] of Object.entries(m.blockManagerIdByExecutor)) {
-    if (!m.blockManagerInfo[key]) out.push(`executor ${execId} is booked with block manager ${key}, which is not registered`);
+  for (const [execId, key] of bucketed.entries(m.blockManagerIdByExecutor)) {
+    if (!bucketed.has(m.blockManagerInfo, key)) out.push(`executor ${execId} is booked with block manager ${key}, which is not registered`);
   }
   return out;
 }

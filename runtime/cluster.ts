@@ -4,7 +4,7 @@
  * on one virtual clock, injects the scenario's faults, and exposes read-only projections.
  */
 import { createActor, enqueueActions, setup, type AnyActorLogic, type AnyActorRef, type Actor, type InspectionEvent } from 'xstate';
-import { networkLogic, type NetworkControl } from '../actors/network.js';
+import { networkLogic, type Envelope, type EnvelopeOutcome, type NetworkControl } from '../actors/network.js';
 import { tickerLogic } from '../actors/ticker.js';
 import { isDynamicAllocationEnabled } from '../machines/allocationConf.js';
 import { allocationManagerMachine } from '../machines/allocationManager.js';
@@ -105,6 +105,8 @@ export class Cluster {
   private readonly spawnRequests = new Map<string, SpawnRequest>();
   private started = false;
   private violation: InvariantViolation | undefined;
+  /** Checked mode: messages sent and not yet delivered, dropped or dead-lettered (held ones included), by envelope id. */
+  private readonly inFlight = new Map<string, Envelope>();
 
   constructor(readonly scenario: Scenario, options: ClusterOptions = {}) {
     this.seed = options.seed ?? scenario.seed;
@@ -132,6 +134,15 @@ export class Cluster {
     this.root = createActor(rootLogic, { clock: this.clock, id: 'cluster', ...(options.inspect ? { inspect: options.inspect } : {}) }) as unknown as Actor<AnyActorLogic>;
   }
 
+  /**
+   * Checked mode: the messages in flight, in sending order, so a checker of an agreement between
+   * two actors' books can allow for the message that will bring them into line ("once messages in
+   * flight are delivered"). Empty when unchecked.
+   */
+  messagesInFlight(): Envelope[] {
+    return [...this.inFlight.values()];
+  }
+
   /** Starts the system: network, Master and Workers now; applications and faults at their times. */
   start(): this {
     if (this.started) return this;
@@ -140,7 +151,11 @@ export class Cluster {
     this.root.start();
     const observer = this.checked
       ? {
-          onEnvelope: this.trace.onEnvelope.bind(this.trace),
+          onSend: (envelope: Envelope) => this.inFlight.set(envelope.id, envelope),
+          onEnvelope: (envelope: Envelope, outcome: EnvelopeOutcome, atMs: number, detail?: string) => {
+            this.inFlight.delete(envelope.id);
+            this.trace.onEnvelope(envelope, outcome, atMs, detail);
+          },
           afterDelivery: (envelope: { type?: string; message: { type: string } }) => {
             if (this.violation) return;
             const found = violations(this);

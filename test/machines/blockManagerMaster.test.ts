@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { blockManagerMasterMachine, broadcastHolders, lastSeenMs, type BlockManagerMasterContext } from '../../machines/blockManagerMaster.js';
 import type { BlockManagerId } from '../../machines/protocol.js';
+import * as bucketed from '../../machines/bucketed.js';
 import { startMachine } from '../support/harness.js';
 
 const MASTER = 'driver-0/BlockManagerMaster';
@@ -26,9 +27,9 @@ describe('BlockManagerMasterEndpoint', () => {
   it('registers a block manager and replies its BlockManagerId to the storage endpoint that sent it', () => {
     const h = start();
     register(h, '0');
-    expect(Object.keys(h.ctx().blockManagerInfo)).toEqual(['0@host-0:7079']);
-    expect(h.ctx().blockManagerIdByExecutor).toEqual({ '0': '0@host-0:7079' });
-    expect(h.ctx().blockManagerInfo['0@host-0:7079']!.remainingMem).toBe(1000);
+    expect(bucketed.keys(h.ctx().blockManagerInfo)).toEqual(['0@host-0:7079']);
+    expect(bucketed.toRecord(h.ctx().blockManagerIdByExecutor)).toEqual({ '0': '0@host-0:7079' });
+    expect(bucketed.get(h.ctx().blockManagerInfo, '0@host-0:7079')!.remainingMem).toBe(1000);
     expect(replies(h, 'RegisterBlockManagerReply')).toEqual([{ to: endpoint('0'), type: 'RegisterBlockManagerReply', blockManagerId: bm('0') }]);
   });
 
@@ -37,8 +38,8 @@ describe('BlockManagerMasterEndpoint', () => {
     register(h, '0');
     update(h, '0', 'rdd_1_0');
     h.send({ type: 'RegisterBlockManager', blockManagerId: { ...bm('0'), port: 7080 }, localDirs: [], maxOnHeapMemSize: 1000, maxOffHeapMemSize: 0, sender: endpoint('0'), isReRegister: false });
-    expect(Object.keys(h.ctx().blockManagerInfo)).toEqual(['0@host-0:7080']);
-    expect(h.ctx().blockLocations).toEqual({});
+    expect(bucketed.keys(h.ctx().blockManagerInfo)).toEqual(['0@host-0:7080']);
+    expect(bucketed.toRecord(h.ctx().blockLocations)).toEqual({});
     expect(h.ctx().removed.map((r) => r.blockManagerId.port)).toEqual([7079]);
   });
 
@@ -48,13 +49,13 @@ describe('BlockManagerMasterEndpoint', () => {
     register(h, '1');
     update(h, '0', 'broadcast_0_piece0');
     update(h, '1', 'broadcast_0_piece0');
-    expect(h.ctx().blockLocations).toEqual({ broadcast_0_piece0: ['0@host-0:7079', '1@host-1:7079'] });
-    expect(h.ctx().blockManagerInfo['0@host-0:7079']!.remainingMem).toBe(900);
+    expect(bucketed.toRecord(h.ctx().blockLocations)).toEqual({ broadcast_0_piece0: ['0@host-0:7079', '1@host-1:7079'] });
+    expect(bucketed.get(h.ctx().blockManagerInfo, '0@host-0:7079')!.remainingMem).toBe(900);
     update(h, '0', 'broadcast_0_piece0', 'NONE', 0);
-    expect(h.ctx().blockLocations).toEqual({ broadcast_0_piece0: ['1@host-1:7079'] });
-    expect(h.ctx().blockManagerInfo['0@host-0:7079']!.remainingMem).toBe(1000);
+    expect(bucketed.toRecord(h.ctx().blockLocations)).toEqual({ broadcast_0_piece0: ['1@host-1:7079'] });
+    expect(bucketed.get(h.ctx().blockManagerInfo, '0@host-0:7079')!.remainingMem).toBe(1000);
     update(h, '1', 'broadcast_0_piece0', 'NONE', 0);
-    expect(h.ctx().blockLocations).toEqual({});
+    expect(bucketed.toRecord(h.ctx().blockLocations)).toEqual({});
     expect(replies(h, 'UpdateBlockInfoReply').map((r) => (r as { updated: boolean }).updated)).toEqual([true, true, true, true]);
   });
 
@@ -63,7 +64,7 @@ describe('BlockManagerMasterEndpoint', () => {
     update(h, '3', 'rdd_0_0');
     update(h, 'driver', 'broadcast_0_piece0');
     expect(replies(h, 'UpdateBlockInfoReply').map((r) => (r as { updated: boolean }).updated)).toEqual([false, true]);
-    expect(h.ctx().blockLocations).toEqual({});
+    expect(bucketed.toRecord(h.ctx().blockLocations)).toEqual({});
   });
 
   it('posts SparkListenerBlockUpdated (BlockUpdatedInfo with the StorageLevel) on the listener bus only for an update it took (SPARK-30594)', () => {
@@ -92,9 +93,9 @@ describe('BlockManagerMasterEndpoint', () => {
     const h = start();
     register(h, '2', true);
     expect(h.peers[BACKEND]).toEqual([{ type: 'IsExecutorAlive', executorId: '2', replyTo: MASTER }]);
-    expect(h.ctx().blockManagerInfo).toEqual({});
+    expect(bucketed.toRecord(h.ctx().blockManagerInfo)).toEqual({});
     h.send({ type: 'IsExecutorAliveReply', executorId: '2', isAlive: true });
-    expect(Object.keys(h.ctx().blockManagerInfo)).toEqual(['2@host-2:7079']);
+    expect(bucketed.keys(h.ctx().blockManagerInfo)).toEqual(['2@host-2:7079']);
     expect(replies(h, 'RegisterBlockManagerReply')).toEqual([{ to: endpoint('2'), type: 'RegisterBlockManagerReply', blockManagerId: bm('2') }]);
   });
 
@@ -102,7 +103,7 @@ describe('BlockManagerMasterEndpoint', () => {
     const h = start();
     register(h, '2', true);
     h.send({ type: 'IsExecutorAliveReply', executorId: '2', isAlive: false });
-    expect(h.ctx().blockManagerInfo).toEqual({});
+    expect(bucketed.toRecord(h.ctx().blockManagerInfo)).toEqual({});
     expect(replies(h, 'RegisterBlockManagerReply')).toEqual([{ to: endpoint('2'), type: 'RegisterBlockManagerReply', blockManagerId: { ...bm('2'), executorId: 'invalid' } }]);
   });
 
@@ -114,9 +115,9 @@ describe('BlockManagerMasterEndpoint', () => {
     update(h, '0', 'broadcast_0_piece0');
     update(h, '1', 'broadcast_0_piece0');
     h.send({ type: 'BlockManagerRemoveExecutor', execId: '0' });
-    expect(Object.keys(h.ctx().blockManagerInfo)).toEqual(['1@host-1:7079']);
-    expect(h.ctx().blockManagerIdByExecutor).toEqual({ '1': '1@host-1:7079' });
-    expect(h.ctx().blockLocations).toEqual({ broadcast_0_piece0: ['1@host-1:7079'] });
+    expect(bucketed.keys(h.ctx().blockManagerInfo)).toEqual(['1@host-1:7079']);
+    expect(bucketed.toRecord(h.ctx().blockManagerIdByExecutor)).toEqual({ '1': '1@host-1:7079' });
+    expect(bucketed.toRecord(h.ctx().blockLocations)).toEqual({ broadcast_0_piece0: ['1@host-1:7079'] });
     expect(h.ctx().removed.map((r) => r.blockManagerId.executorId)).toEqual(['0']);
   });
 
@@ -159,8 +160,8 @@ describe('BlockManagerMasterEndpoint', () => {
     update(h, '0', 'rdd_2_1');
     update(h, '0', 'rdd_5_0');
     h.send({ type: 'RemoveRdd', rddId: 2, replyTo: SC });
-    expect(Object.keys(h.ctx().blockLocations)).toEqual(['rdd_5_0']);
-    expect(Object.keys(h.ctx().blockManagerInfo['0@host-0:7079']!.blocks)).toEqual(['rdd_5_0']);
+    expect(bucketed.keys(h.ctx().blockLocations)).toEqual(['rdd_5_0']);
+    expect(Object.keys(bucketed.get(h.ctx().blockManagerInfo, '0@host-0:7079')!.blocks)).toEqual(['rdd_5_0']);
     expect(replies(h, 'RemoveRdd')).toEqual([{ to: endpoint('0'), type: 'RemoveRdd', rddId: 2, replyTo: MASTER }]);
     h.send({ type: 'RemoveRddReply', blockManagerId: bm('0'), rddId: 2, removed: 2 });
     expect(h.peers[SC]).toEqual([{ type: 'RemoveRddResult', rddId: 2, removed: [2] }]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromCallback, type EventObject } from 'xstate';
 import { byExecutorId, executorTimeoutMs, heartbeatReceiverMachine, validateHeartbeatConf, type HeartbeatReceiverContext } from '../../machines/heartbeatReceiver.js';
 import { resolveConf, type RawConf } from '../../machines/conf.js';
-import { lastSeenRecord } from '../../machines/lastSeen.js';
+import { toRecord as lastSeenRecord } from '../../machines/bucketed.js';
 import type { TickerInput } from '../../machines/ticker.js';
 import { tickerLogic } from '../../actors/ticker.js';
 import { startMachine } from '../support/harness.js';

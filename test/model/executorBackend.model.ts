@@ -14,7 +14,7 @@ import { fromCallback } from 'xstate';
 import { executorBackendMachine } from '../../machines/executorBackend.js';
 import { resolveConf } from '../../machines/conf.js';
 import type { HeartbeatReceiverContext } from '../../machines/heartbeatReceiver.js';
-import { isTracked } from '../../machines/lastSeen.js';
+import * as bucketed from '../../machines/bucketed.js';
 import { executorProcess } from '../../machines/ids.js';
 import type { Cluster } from '../../runtime/cluster.js';
 import { pathTakes as takes, smallScenario, withoutEffects, type ModelAdapter, type ModelPath } from '../support/modelBased.js';
@@ -109,7 +109,7 @@ export const executorBackendAdapter: ModelAdapter = {
     // Wait (bounded) until the driver's HeartbeatReceiver has expired the executor, then heal the partition.
     const executorId = (context as { executorId: string }).executorId;
     const receiver = () => cluster.driverEndpoint(0, 'HeartbeatReceiver')?.getSnapshot().context as HeartbeatReceiverContext | undefined;
-    cluster.clock.runUntil(cluster.clock.now() + 60_000, { stop: () => receiver() !== undefined && !isTracked(receiver()!.executorLastSeen, executorId) && cluster.clock.now() > 6_000 + cluster.scenario.startTimeMs });
+    cluster.clock.runUntil(cluster.clock.now() + 60_000, { stop: () => receiver() !== undefined && !bucketed.has(receiver()!.executorLastSeen, executorId) && cluster.clock.now() > 6_000 + cluster.scenario.startTimeMs });
     const appId = cluster.appId(0)!;
     cluster.network({ type: 'network.heal', a: executorProcess(appId, Number(executorId)), b: 'driver-0' });
   },

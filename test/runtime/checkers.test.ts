@@ -10,7 +10,7 @@ import { runningEntries, runningTasksOf } from '../../machines/runningTasks.js';
 import type { HeartbeatReceiverContext } from '../../machines/heartbeatReceiver.js';
 import type { AllocationManagerContext } from '../../machines/allocationManager.js';
 import type { BlockManagerMasterContext } from '../../machines/blockManagerMaster.js';
-import { seen } from '../../machines/lastSeen.js';
+import * as bucketed from '../../machines/bucketed.js';
 
 function runningCluster() {
   const cluster = createCluster(parseScenario({
@@ -83,18 +83,18 @@ describe('invariant checkers', () => {
   it('catch HeartbeatReceiver tracking an executor the driver does not know', () => {
     const c = runningCluster();
     const hr = c.driverEndpoint(0, 'HeartbeatReceiver')!.getSnapshot().context as HeartbeatReceiverContext;
-    hr.executorLastSeen = seen(hr.executorLastSeen, '42', 0);
+    hr.executorLastSeen = bucketed.set(hr.executorLastSeen, '42', 0);
     expect(names(violations(c))).toEqual(['heartbeat-tracking']);
   });
 
   it('catch the BlockManagerMaster locating a block at a block manager that was removed (RemoveExecutor left a location behind)', () => {
     const c = runningCluster();
     const bmm = c.driverEndpoint(0, 'BlockManagerMaster')!.getSnapshot().context as BlockManagerMasterContext;
-    expect(Object.keys(bmm.blockManagerInfo).length).toBeGreaterThan(1);
-    const key = bmm.blockManagerIdByExecutor['0']!;
+    expect(bucketed.size(bmm.blockManagerInfo)).toBeGreaterThan(1);
+    const key = bucketed.get(bmm.blockManagerIdByExecutor, '0')!;
     // Plant: the executor's block manager is forgotten, but its block location is kept.
-    bmm.blockLocations['rdd_0_0'] = [key];
-    delete bmm.blockManagerInfo[key];
+    bmm.blockLocations = bucketed.set(bmm.blockLocations, 'rdd_0_0', [key]);
+    bmm.blockManagerInfo = bucketed.remove(bmm.blockManagerInfo, [key]);
     expect(names(violations(c))).toEqual(['block-manager-books']);
     expect(violations(c)).toContain(`block-manager-books: etl: block rdd_0_0 is located at block manager ${key}, which is not registered`);
   });
@@ -102,8 +102,8 @@ describe('invariant checkers', () => {
   it('catch a block a block manager holds that the master does not locate there', () => {
     const c = runningCluster();
     const bmm = c.driverEndpoint(0, 'BlockManagerMaster')!.getSnapshot().context as BlockManagerMasterContext;
-    const key = bmm.blockManagerIdByExecutor['1']!;
-    bmm.blockManagerInfo[key]!.blocks['rdd_0_1'] = { storageLevel: 'MEMORY_ONLY', memSize: 1, diskSize: 0 };
+    const key = bucketed.get(bmm.blockManagerIdByExecutor, '1')!;
+    bucketed.get(bmm.blockManagerInfo, key)!.blocks['rdd_0_1'] = { storageLevel: 'MEMORY_ONLY', memSize: 1, diskSize: 0 };
     expect(names(violations(c))).toEqual(['block-manager-books']);
   });
 

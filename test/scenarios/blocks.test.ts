@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import * as bucketed from '../../machines/bucketed.js';
 import { createCluster } from '../../runtime/cluster.js';
 import { buildReport } from '../../runtime/report.js';
 import { checkInvariants } from '../../runtime/checkers.js';
@@ -32,7 +33,7 @@ function run(options: { jobs: Json[]; faults?: Json[]; untilMs?: number }) {
 }
 
 const executorsHolding = (m: BlockManagerMasterContext, blockPrefix: string) =>
-  [...new Set(Object.entries(m.blockLocations).filter(([b]) => b.startsWith(blockPrefix)).flatMap(([, keys]) => keys.map((k) => k.split('@')[0]!)))].sort();
+  [...new Set(bucketed.entries(m.blockLocations).filter(([b]) => b.startsWith(blockPrefix)).flatMap(([, keys]) => keys.map((k) => k.split('@')[0]!)))].sort();
 
 describe('block managers', () => {
   it('BlockManagerMaster: a broadcast unpersisted after its job is removed from every live executor\'s block manager (not the driver\'s), and the report counts 4 blocks from each', () => {
@@ -73,9 +74,9 @@ describe('block managers', () => {
       untilMs: 25_000,
     });
     const m = master();
-    expect(Object.values(m.blockManagerIdByExecutor).some((k) => k.startsWith('2@'))).toBe(false);
+    expect(bucketed.values(m.blockManagerIdByExecutor).some((k) => k.startsWith('2@'))).toBe(false);
     expect(executorsHolding(m, 'rdd_0_')).toEqual(['0', '1', '3']);
-    expect(Object.keys(m.blockLocations).filter((b) => b.startsWith('rdd_0_')).length).toBe(6);
+    expect(bucketed.keys(m.blockLocations).filter((b) => b.startsWith('rdd_0_')).length).toBe(6);
     expect(report.applications[0]!.blockManagers!.removed.map((r) => r.executorId)).toEqual(['2']);
   });
 
@@ -89,13 +90,13 @@ describe('block managers', () => {
       untilMs: 300_000,
     });
     expect(backend().removed.map((r) => r.executorId)).toContain('3');
-    expect(Object.keys(master().blockManagerIdByExecutor)).not.toContain('3');
+    expect(bucketed.keys(master().blockManagerIdByExecutor)).not.toContain('3');
     expect(executorsHolding(master(), 'rdd_0_')).not.toContain('3');
   });
 
   it('rdd.unpersist() after the job: the master drops the RDD\'s locations and asks every block manager RemoveRdd, which count the partitions they held', () => {
     const { master, report } = run({ jobs: [{ stages: [{ id: 0, tasks: 12, taskDuration: '2s', cache: { unpersistAfterJob: true } }] }] });
-    expect(Object.keys(master().blockLocations).filter((b) => b.startsWith('rdd_'))).toEqual([]);
+    expect(bucketed.keys(master().blockLocations).filter((b) => b.startsWith('rdd_'))).toEqual([]);
     const removal = report.applications[0]!.blockManagers!.removals.find((r) => r.kind === 'RemoveRdd')!;
     expect(removal.id).toBe(0);
     expect(removal.blocksRemoved).toBe(12);

@@ -22,6 +22,19 @@ describe('regressions', () => {
     expect(cluster.driverEndpoint(1, 'HeartbeatReceiver')!.getSnapshot().value).toBe('stopped');
   });
 
+  it('storm-liveness-yarn-935: a container killed while a partition holds its executor\'s disconnect leaves the AM\'s books before the driver hears of it; the AM\'s RemoveExecutor in flight settles the agreement', () => {
+    const cluster = createCluster(scenario('storm-liveness-yarn-935'), { checked: true }).start();
+    let sawWindow = false;
+    // The window the checker must allow for: the AM has dropped executor 3's container, the driver still counts it active.
+    cluster.clock.runUntil(cluster.scenario.startTimeMs + 11_417, { stop: () => (sawWindow ||= cluster.messagesInFlight().some((e) => e.message.type === 'RemoveExecutor' && (e.message as { executorId: string }).executorId === '3')) });
+    expect(sawWindow).toBe(true);
+    const result = cluster.run();
+    expect(result.violation).toBeUndefined();
+    expect(result.outcome).toBe('completed');
+    const etl = cluster.driverEndpoint(0, 'CoarseGrainedScheduler')!.getSnapshot().context as SchedulerBackendContext;
+    expect(etl.removed.find((r) => r.executorId === '3')?.removedReason).toMatch(/^Container killed by YARN for exceeding physical memory limits/);
+  });
+
   it('storm-liveness-2115: a worker partitioned past spark.worker.timeout re-registers and over-commits only by executors the Master no longer books, until SPARK-13604 kills them', () => {
     const cluster = createCluster(scenario('storm-liveness-2115'), { checked: true });
     const result = cluster.run();

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import * as bucketed from '../../machines/bucketed.js';
 import { checkInvariants } from '../../runtime/checkers.js';
 import { createCluster } from '../../runtime/cluster.js';
 import { buildReport } from '../../runtime/report.js';
@@ -91,10 +92,10 @@ describe('block managers on YARN (scenarios/blocks-and-broadcast.json)', () => {
     for (const id of onCrashedNode) expect(updaters.has(id)).toBe(true);
     // ...and the master no longer knows them nor locates any block at them.
     const bmm = cluster.driverEndpoint(0, 'BlockManagerMaster')!.getSnapshot().context as BlockManagerMasterContext;
-    for (const id of onCrashedNode) expect(bmm.blockManagerIdByExecutor[id]).toBeUndefined();
-    const live = new Set(Object.keys(bmm.blockManagerInfo));
-    for (const holders of Object.values(bmm.blockLocations)) for (const h of holders) expect(live.has(h)).toBe(true);
-    expect(Object.values(bmm.blockManagerInfo).map((i) => i.blockManagerId.executorId)).not.toEqual(expect.arrayContaining([onCrashedNode[0]]));
+    for (const id of onCrashedNode) expect(bucketed.get(bmm.blockManagerIdByExecutor, id)).toBeUndefined();
+    const live = new Set(bucketed.keys(bmm.blockManagerInfo));
+    for (const holders of bucketed.values(bmm.blockLocations)) for (const h of holders) expect(live.has(h)).toBe(true);
+    expect(bucketed.values(bmm.blockManagerInfo).map((i) => i.blockManagerId.executorId)).not.toEqual(expect.arrayContaining([onCrashedNode[0]]));
     expect(app.jobs.every((j) => j.result === 'succeeded')).toBe(true);
   });
 });
