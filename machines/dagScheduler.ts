@@ -44,6 +44,7 @@ import type {
   Address, CancelTasks, DagExecutorAdded, DagExecutorLost, DagTaskEnded, DagTaskSetFailed, DagTaskStarted, JobFailed, JobSucceeded, StageSpec, SubmitJob, SubmitTasks,
 } from './protocol.js';
 import { DEFAULT_RESOURCE_PROFILE_ID, postToListenerBus, type SparkListenerEvent, type ListenerStageInfo } from './sparkListener.js';
+import { isFlagged, noFlags, withFlag, type PartitionFlags } from './partitionFlags.js';
 
 export interface DagSchedulerInput { address: Address; conf: ResolvedConf }
 
@@ -60,12 +61,10 @@ export interface StageInfo {
   /** Global ids of the parent stages. */
   parents: number[];
   state: StageState;
-  /**
-   * One character per partition, '1' once a task of it succeeded (ShuffleMapStage.pendingPartitions /
-   * ActiveJob.finished). A string: immutable and copied natively, so a success costs O(numTasks)
-   * bytes, not O(numTasks) objects.
-   */
-  partitions: string;
+  /** Partitions a task of which succeeded (ShuffleMapStage.pendingPartitions / ActiveJob.finished). */
+  partitions: PartitionFlags;
+  /** How many (ActiveJob.numFinished; ShuffleMapStage.numAvailableOutputs). */
+  numFinished: number;
   failureReason?: string;
   /** The stage's cached RDD and broadcast, shipped in each of its tasks. */
   storage?: TaskStorage;
@@ -132,11 +131,7 @@ export function stageIdOf(c: DagSchedulerContext, jobId: number, specId: number)
 }
 
 /** Number of partitions of a stage that have succeeded. */
-export function finishedPartitions(stage: StageInfo): number {
-  let n = 0;
-  for (let i = stage.partitions.indexOf('1'); i >= 0; i = stage.partitions.indexOf('1', i + 1)) n++;
-  return n;
-}
+export const finishedPartitions = (stage: StageInfo): number => stage.numFinished;
 
 /** The stage and its job, if the stage was submitted and its job still runs; undefined otherwise. */
 export function activeStage(c: DagSchedulerContext, stageId: number): { stage: StageInfo; job: JobInfo } | undefined {
@@ -209,7 +204,7 @@ export function submitJob(c: DagSchedulerContext, e: SubmitJob, now: number): Da
   e.stages.forEach((s, i) => {
     const id = c.nextStageId + i;
     const parents = s.parents.map((p) => idOf.get(p)).filter((p): p is number => p !== undefined);
-    stages[id] = { id, jobId: e.jobId, specId: s.id, numTasks: Math.max(0, Math.trunc(s.numTasks)), parents, state: 'waiting', partitions: '0'.repeat(Math.max(0, Math.trunc(s.numTasks))), ...(s.storage ? { storage: s.storage } : {}) };
+    stages[id] = { id, jobId: e.jobId, specId: s.id, numTasks: Math.max(0, Math.trunc(s.numTasks)), parents, state: 'waiting', partitions: noFlags(Math.max(0, Math.trunc(s.numTasks))), numFinished: 0, ...(s.storage ? { storage: s.storage } : {}) };
   });
   const job: JobInfo = { jobId: e.jobId, replyTo: e.replyTo, stageIds: e.stages.map((_, i) => c.nextStageId + i), result: 'running', attempts: 0, failedAttempts: 0, submissionTime: now };
   const out: DagOutput[] = [{ to: 'listenerBus', event: { type: 'SparkListenerJobStart', jobId: e.jobId, time: now, stageInfos: job.stageIds.map((id) => listenerStageInfo(stages, job, stages[id]!)) } }];
@@ -248,10 +243,10 @@ export function taskEnded(c: DagSchedulerContext, e: DagTaskEnded, now: number):
     return { context: { ...c, jobs: { ...c.jobs, [job.jobId]: { ...job, failedAttempts: job.failedAttempts + 1 } } }, out };
   }
   const p = e.taskInfo.partitionId;
-  if (!Number.isInteger(p) || p < 0 || p >= stage.numTasks || stage.partitions.charCodeAt(p) === 0x31) return { context: c, out };
-  const partitions = stage.partitions.slice(0, p) + '1' + stage.partitions.slice(p + 1);
-  const complete = partitions.indexOf('0') < 0;
-  const updated: StageInfo = { ...stage, partitions, state: complete && stage.state === 'running' ? 'succeeded' : stage.state };
+  if (!Number.isInteger(p) || p < 0 || p >= stage.numTasks || isFlagged(stage.partitions, p)) return { context: c, out };
+  const numFinished = stage.numFinished + 1;
+  const complete = numFinished === stage.numTasks;
+  const updated: StageInfo = { ...stage, partitions: withFlag(stage.partitions, p), numFinished, state: complete && stage.state === 'running' ? 'succeeded' : stage.state };
   const context: DagSchedulerContext = { ...c, stages: { ...c.stages, [stage.id]: updated } };
   if (!complete || stage.state !== 'running') return { context, out };
   // markStageAsFinished, then submitWaitingChildStages (or the job's end).

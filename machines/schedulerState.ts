@@ -10,6 +10,7 @@ import type {
   DagExecutorAdded, DagExecutorLost, DagTaskEnded, DagTaskSetFailed, DagTaskStarted, TaskDescription, TaskSet,
 } from './protocol.js';
 import { deleteRunning, indexOf, moveIndex, putRunning, type RunningIndex, type RunningTasks } from './runningTasks.js';
+import type { PartitionFlags } from './partitionFlags.js';
 
 /**
  * A running attempt: taskIdToTaskSetManager and taskIdToExecutorId of Spark, with the attempt's
@@ -42,11 +43,8 @@ export interface TaskSetManagerState {
    */
   nextUntried: number;
   readded: number[];
-  /**
-   * successful(index), one character per index ('1' once an attempt succeeded), in chunks of
-   * SUCCESS_CHUNK indices: a success copies one chunk and the chunk list, not the whole set.
-   */
-  successful: string[];
+  /** successful(index): indices with a successful attempt (partitionFlags.ts). */
+  successful: PartitionFlags;
   /** tasksSuccessful: indices with a successful attempt (Spark keeps the same counter). */
   tasksSuccessful: number;
   /** numFailures(index), counted failures; absent = 0. */
@@ -178,7 +176,7 @@ export class SchedulerWriter {
     const sets = this.own('taskSets');
     let tsm = sets[key]!;
     if (!this.owned.has(tsm)) {
-      tsm = { ...tsm, readded: [...tsm.readded], successful: [...tsm.successful], numFailures: { ...tsm.numFailures }, failedAttempts: { ...tsm.failedAttempts } };
+      tsm = { ...tsm, readded: [...tsm.readded], numFailures: { ...tsm.numFailures }, failedAttempts: { ...tsm.failedAttempts } };
       sets[key] = tsm;
       this.owned.add(tsm);
     }

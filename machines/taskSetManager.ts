@@ -20,9 +20,7 @@ import {
 } from './protocol.js';
 import type { RunningTask, SchedulerWriter, TaskSchedulerState, TaskSetManagerState, WorkerOffer } from './schedulerState.js';
 import { indexOf, runningTask } from './runningTasks.js';
-
-/** Indices per chunk of TaskSetManagerState.successful. */
-export const SUCCESS_CHUNK = 1024;
+import { isFlagged, noFlags, withFlag } from './partitionFlags.js';
 
 // ---------------------------------------------------------------------------------------------
 // Derived views
@@ -32,8 +30,7 @@ export const taskSetId = (t: Pick<TaskSet, 'stageId' | 'stageAttemptId'>): strin
 
 export const numTasks = (tsm: TaskSetManagerState): number => tsm.taskSet.tasks.length;
 
-export const isSuccessful = (tsm: TaskSetManagerState, index: number): boolean =>
-  tsm.successful[Math.floor(index / SUCCESS_CHUNK)]?.charCodeAt(index % SUCCESS_CHUNK) === 0x31;
+export const isSuccessful = (tsm: TaskSetManagerState, index: number): boolean => isFlagged(tsm.successful, index);
 
 /** tasksSuccessful: indices with a successful attempt. */
 export const tasksSuccessful = (tsm: TaskSetManagerState): number => tsm.tasksSuccessful;
@@ -81,8 +78,7 @@ export function exitCausedByApp(reason: ExecutorLossReason, launching: boolean):
 
 export function newTaskSetManager(taskSet: TaskSet): TaskSetManagerState {
   const n = taskSet.tasks.length;
-  const successful = Array.from({ length: Math.ceil(n / SUCCESS_CHUNK) }, (_, i) => '0'.repeat(Math.min(SUCCESS_CHUNK, n - i * SUCCESS_CHUNK)));
-  return { taskSet, nextUntried: 0, readded: [], successful, tasksSuccessful: 0, numFailures: {}, failedAttempts: {}, isZombie: false };
+  return { taskSet, nextUntried: 0, readded: [], successful: noFlags(n), tasksSuccessful: 0, numFailures: {}, failedAttempts: {}, isZombie: false };
 }
 
 /** addPendingTask: "A zombie TaskSetManager may reach here while handling failed task": then nothing. */
@@ -186,9 +182,7 @@ export function handleSuccessfulTask(w: SchedulerWriter, taskId: number, now: nu
   }
   const tsm = w.taskSet(key);
   if (!isSuccessful(tsm, t.index)) {
-    const chunk = Math.floor(t.index / SUCCESS_CHUNK);
-    const at = t.index % SUCCESS_CHUNK;
-    tsm.successful[chunk] = `${tsm.successful[chunk]!.slice(0, at)}1${tsm.successful[chunk]!.slice(at + 1)}`;
+    tsm.successful = withFlag(tsm.successful, t.index);
     tsm.tasksSuccessful++;
     delete tsm.numFailures[t.index];
     if (tsm.tasksSuccessful === numTasks(tsm)) tsm.isZombie = true;
