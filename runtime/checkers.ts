@@ -146,12 +146,14 @@ export const CHECKERS: readonly Checker[] = [
     check: (c) => {
       if (c.scenario.clusterManager !== 'yarn') return [];
       // The AM sends it to the driver's YarnScheduler endpoint, which hands it to the DriverEndpoint.
-      const removalsInFlight = new Set(c.messagesInFlight().filter((e) => e.message.type === 'RemoveExecutor').map((e) => `${processOf(e.to)} ${(e.message as RemoveExecutor).executorId}`));
+      // Looked up only when the books disagree (rarely): this runs after every delivered message.
+      const removalOnItsWay = (driver: string, id: string) => c.messagesInFlight()
+        .some((e) => e.message.type === 'RemoveExecutor' && (e.message as RemoveExecutor).executorId === id && processOf(e.to) === processOf(driver));
       return backends(c).flatMap(({ app, ctx }) => {
         const am = c.actor(amAddress(yarnIds(c.scenario, app).appAttemptId))?.getSnapshot();
         if (!am || am.status !== 'active') return [];
         const books = (am.context as ApplicationMasterContext).allocator.executorIdToContainer;
-        return Object.keys(ctx.executors).filter((id) => isExecutorActive(ctx, id) && books[id] === undefined && !removalsInFlight.has(`${processOf(ctx.address)} ${id}`))
+        return Object.keys(ctx.executors).filter((id) => isExecutorActive(ctx, id) && books[id] === undefined && !removalOnItsWay(ctx.address, id))
           .map((id) => `${app.name}: executor ${id} is active on the driver but has no container in the ApplicationMaster's books`);
       });
     },
