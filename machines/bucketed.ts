@@ -58,6 +58,3 @@ export const size = <V>(b: Bucketed<V>): number => b.reduce((n, bucket) => n + (
 
 /** A plain record of the same entries, for reports and tests. */
 export const toRecord = <V>(b: Bucketed<V>): Record<string, V> => Object.fromEntries(entries(b));
-
-/** From a plain record, for tests and tools. */
-export const fromRecord = <V>(r: Readonly<Record<string, V>>): Bucketed<V> => Object.entries(r).reduce<Bucketed<V>>((b, [k, v]) => set(b, k, v), empty());

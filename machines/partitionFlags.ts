@@ -25,6 +25,3 @@ export function withFlag(f: PartitionFlags, i: number): PartitionFlags {
   next[chunk] = `${f[chunk]!.slice(0, at)}1${f[chunk]!.slice(at + 1)}`;
   return next;
 }
-
-/** How many flags are set (a scan: for reports and tests, not per task). */
-export const countFlags = (f: PartitionFlags): number => f.reduce((n, chunk) => n + chunk.split('1').length - 1, 0);
