@@ -123,29 +123,29 @@ export const heartbeatReceiverMachine = setup({
     untrackExecutor: assign({
       executorLastSeen: ({ context, event }) => (event.type === 'ExecutorRemoved' ? bucketed.remove(context.executorLastSeen, [event.executorId]) : context.executorLastSeen),
     }),
-    touchExecutor: assign({
-      executorLastSeen: ({ context, event, system }) =>
-        event.type === 'Heartbeat' ? bucketed.set(context.executorLastSeen, event.executorId, nowOf(system)) : context.executorLastSeen,
-    }),
     /** HeartbeatResponse(reregisterBlockManager = !sc.isStopped), i.e. true: the SparkContext runs. */
     replyReregister: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'Heartbeat') return;
       enqueue.sendTo(networkOf(system), rpc(context.address, event.replyTo, { type: 'HeartbeatResponse', reregisterBlockManager: true }));
     }),
     /**
-     * TaskSchedulerImpl.executorHeartbeatReceived -> DAGScheduler.executorHeartbeatReceived asks the
-     * BlockManagerMasterHeartbeatEndpoint BlockManagerHeartbeat(blockManagerId); the answer `known`
-     * gives HeartbeatResponse(reregisterBlockManager = !known). Without a BlockManagerMaster in the
-     * actor system (this machine embedded alone) the block manager counts as known.
+     * executorLastSeen(id) = now; then TaskSchedulerImpl.executorHeartbeatReceived ->
+     * DAGScheduler.executorHeartbeatReceived asks the BlockManagerMasterHeartbeatEndpoint
+     * BlockManagerHeartbeat(blockManagerId); the answer `known` gives
+     * HeartbeatResponse(reregisterBlockManager = !known). Without a BlockManagerMaster in the actor
+     * system (this machine embedded alone) the block manager counts as known. One assign for both
+     * books: each assign action clones the whole snapshot in XState.
      */
-    askBlockManagerMaster: enqueueActions(({ context, event, enqueue, system }) => {
+    touchExecutorAndAskBlockManagerMaster: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'Heartbeat') return;
+      const executorLastSeen = bucketed.set(context.executorLastSeen, event.executorId, nowOf(system));
       const master = system.get(siblingAddress(context.address, ENDPOINT.BlockManagerMaster)) as AnyActorRef | undefined;
       if (!master) {
+        enqueue.assign({ executorLastSeen });
         enqueue.sendTo(networkOf(system), rpc(context.address, event.replyTo, { type: 'HeartbeatResponse', reregisterBlockManager: false }));
         return;
       }
-      enqueue.assign({ awaitingBlockManager: [...context.awaitingBlockManager, [event.executorId, event.replyTo]] });
+      enqueue.assign({ executorLastSeen, awaitingBlockManager: [...context.awaitingBlockManager, [event.executorId, event.replyTo]] });
       enqueue.sendTo(master, { type: 'BlockManagerHeartbeat', blockManagerId: event.blockManagerId, replyTo: context.address });
     }),
     /** The BlockManagerHeartbeat answer: HeartbeatResponse(reregisterBlockManager = !registered) to the executor. */
@@ -232,7 +232,7 @@ export const heartbeatReceiverMachine = setup({
             description: 'Unknown or already removed executor (SPARK-4134: an in-flight heartbeat after removal): reply HeartbeatResponse(true), debug log only; not tracked again.',
           },
           {
-            actions: ['touchExecutor', 'askBlockManagerMaster'],
+            actions: 'touchExecutorAndAskBlockManagerMaster',
             description: 'Known executor: executorLastSeen(id) = now; TaskSchedulerImpl.executorHeartbeatReceived asks the BlockManagerMaster BlockManagerHeartbeat.',
           },
         ],
