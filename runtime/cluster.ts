@@ -401,7 +401,7 @@ export class Cluster {
       const taskWork = createTaskWork({ clock: this.clock, outcome: (task) => this.workload.outcome(app.index, task) });
       backendByDriver.set(
         driverAddress(app, ENDPOINT.CoarseGrainedScheduler),
-        executorBackendMachine.provide({ actors: { ticker: tickerLogic, taskRunner: taskRunnerMachine.provide({ actors: { taskWork } }) } }),
+        executorBackendMachine.provide({ actors: { ticker: tickerLogic, taskRunner: taskRunnerMachine.provide({ actions: taskWork }) } }),
       );
     }
     const confByDriver = new Map<string, ResolvedConf>(this.scenario.applications.map((app) => [driverAddress(app, ENDPOINT.CoarseGrainedScheduler), app.conf]));
