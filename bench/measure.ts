@@ -6,12 +6,14 @@ import { createCluster } from '../runtime/cluster.js';
 import { parseScenario } from '../runtime/scenario.js';
 import { runSweep } from '../runtime/sweepPool.js';
 import { runBaseline } from './baseline.js';
+import { runFloor } from './floor.js';
 import { benchScenario, type ClusterShape } from './scenarios.js';
 
 export type Measurement =
   | { kind: 'cluster'; shape: ClusterShape; inspect?: boolean }
   | { kind: 'baseline'; shape: ClusterShape }
-  | { kind: 'sweep'; seeds: number; jobs: number };
+  | { kind: 'sweep'; seeds: number; jobs: number }
+  | { kind: 'floor'; executors: number; simulatedMs: number };
 
 export interface MeasureResult {
   wallMs: number;
@@ -59,6 +61,13 @@ export async function measure(m: Measurement): Promise<MeasureResult> {
     const results = await runSweep({ seeds: Array.from({ length: m.seeds }, (_, i) => i + 1), mode: 'safety', jobs: m.jobs, checkDeterminism: false });
     const wallMs = performance.now() - started;
     return { wallMs, cpuMs: cpuMsSince(cpu), simulatedMs: results.reduce((s, r) => s + r.simulatedMs, 0), delivered: 0, heartbeats: 0, tasks: 0, seeds: results.length, peakRssMb: rss() };
+  }
+  if (m.kind === 'floor') {
+    runFloor(8, 600_000); // warm-up, as for the clusters
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const r = runFloor(m.executors, m.simulatedMs);
+    return { wallMs: performance.now() - started, cpuMs: cpuMsSince(cpu), simulatedMs: r.simulatedMs, delivered: 2 * r.heartbeats, heartbeats: r.heartbeats, tasks: 0, peakRssMb: rss() };
   }
   const scenario = parseScenario(benchScenario(m.shape), `${m.shape.name}.json`);
   warmUp(m.kind);

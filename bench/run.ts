@@ -119,6 +119,17 @@ export function runBench(o: BenchOptions, log: (s: string) => void = (s) => proc
   row({ scenario: '6 scenario 1 with an inspect hook', metric: 'CPU time', value: inspectedCpu, unit: 's' });
   const inspectRatio = inspectedCpu.median / of(scale, (r) => r.cpuMs / 1000).median;
   row({ scenario: '6 inspected / not inspected', metric: 'ratio of medians', value: { median: inspectRatio, min: inspectRatio, max: inspectRatio }, unit: 'x' });
+
+  // 7. The XState floor of the heartbeat flow, against the idle cluster.
+  const floorMs = z.curveIdle === '2min' ? 120_000 : 600_000;
+  const floor = (raw['floor'] = repeat({ kind: 'floor', executors: z.executors, simulatedMs: floorMs }, n, log));
+  const label7 = `7 XState floor: ${z.executors} executors' heartbeats through minimal actors`;
+  const floorPerBeat = of(floor, (r) => (r.cpuMs * 1000) / r.heartbeats);
+  row({ scenario: label7, metric: 'CPU per heartbeat', value: floorPerBeat, unit: 'µs' });
+  row({ scenario: label7, metric: 'simulated / CPU (bound for 2)', value: of(floor, (r) => r.simulatedMs / r.cpuMs), unit: 'x' });
+  const idlePerBeat = of(idle, (r) => (r.cpuMs * 1000) / Math.max(1, r.heartbeats));
+  const floorRatio = idlePerBeat.median / floorPerBeat.median;
+  row({ scenario: '7 idle cluster (2) / floor', metric: 'CPU per heartbeat, ratio', value: { median: floorRatio, min: floorRatio, max: floorRatio }, unit: 'x' });
   return { rows, raw };
 }
 

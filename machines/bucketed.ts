@@ -6,11 +6,19 @@
  * is a dictionary-mode object in V8 and costs ~460 µs to copy, so a copy per heartbeat, per
  * registration or per block update made those paths O(n) (and a cluster's start-up O(n²)).
  *
+ * A bucket is an array of [key, value] entries rather than a record: every bucket would be an
+ * object of its own shape, so the one spread that copied them all was megamorphic (V8's generic
+ * path, ~170 ns a key) and keys such as executor ids ("0", "1", ...) made them element
+ * dictionaries. Measured on a 1,000-entry book: a set costs 1.9 µs (executor ids) and 0.7 µs
+ * (block manager keys) as records, 0.2 µs as entry arrays.
+ *
  * Immutable like every context: each update returns a new value and shares what it did not change.
- * Plain arrays and objects, so snapshots stay JSON. Iteration goes bucket by bucket (deterministic,
- * not insertion order): callers that need an order sort, or keep one beside it.
+ * Plain arrays, so snapshots stay JSON. Iteration goes bucket by bucket, each in insertion order
+ * (deterministic, not the insertion order of the whole): callers that need an order sort, or keep
+ * one beside it.
  */
-export type Bucketed<V> = ReadonlyArray<Readonly<Record<string, V>> | undefined>;
+export type Entry<V> = readonly [key: string, value: V];
+export type Bucketed<V> = ReadonlyArray<ReadonlyArray<Entry<V>> | undefined>;
 
 const BUCKETS = 64;
 
@@ -21,40 +29,53 @@ function bucketOf(key: string): number {
   return (h >>> 0) % BUCKETS;
 }
 
+const indexIn = <V>(bucket: ReadonlyArray<Entry<V>>, key: string): number => {
+  for (let j = 0; j < bucket.length; j++) if (bucket[j]![0] === key) return j;
+  return -1;
+};
+
 export const empty = <V>(): Bucketed<V> => [];
 
-export const get = <V>(b: Bucketed<V>, key: string): V | undefined => b[bucketOf(key)]?.[key];
+export function get<V>(b: Bucketed<V>, key: string): V | undefined {
+  const bucket = b[bucketOf(key)];
+  if (!bucket) return undefined;
+  const j = indexIn(bucket, key);
+  return j < 0 ? undefined : bucket[j]![1];
+}
 
 export const has = <V>(b: Bucketed<V>, key: string): boolean => get(b, key) !== undefined;
 
 export function set<V>(b: Bucketed<V>, key: string, value: V): Bucketed<V> {
   const i = bucketOf(key);
+  const bucket = b[i] ?? [];
+  const j = indexIn(bucket, key);
+  const nextBucket = bucket.slice();
+  nextBucket[j < 0 ? bucket.length : j] = [key, value];
   const next = b.slice();
-  next[i] = { ...b[i], [key]: value };
+  next[i] = nextBucket;
   return next;
 }
 
 /** Without `keys` (unknown keys are ignored; nothing removed returns `b` itself). */
 export function remove<V>(b: Bucketed<V>, keys: readonly string[]): Bucketed<V> {
-  let next: Array<Readonly<Record<string, V>> | undefined> | undefined;
+  let next: Array<ReadonlyArray<Entry<V>> | undefined> | undefined;
   for (const key of keys) {
     const i = bucketOf(key);
     const bucket = (next ?? b)[i];
-    if (bucket?.[key] === undefined) continue;
+    if (!bucket || indexIn(bucket, key) < 0) continue;
     next ??= b.slice();
-    // Rebuilt rather than `delete`d: a delete turns an object into a slow dictionary-mode one.
-    next[i] = Object.fromEntries(Object.entries(bucket).filter(([k]) => k !== key));
+    next[i] = bucket.filter(([k]) => k !== key);
   }
   return next ?? b;
 }
 
-export const keys = <V>(b: Bucketed<V>): string[] => b.flatMap((bucket) => (bucket ? Object.keys(bucket) : []));
+export const entries = <V>(b: Bucketed<V>): Array<Entry<V>> => b.flatMap((bucket) => bucket ?? []);
 
-export const entries = <V>(b: Bucketed<V>): Array<[string, V]> => b.flatMap((bucket) => (bucket ? Object.entries(bucket) : []));
+export const keys = <V>(b: Bucketed<V>): string[] => entries(b).map(([key]) => key);
 
-export const values = <V>(b: Bucketed<V>): V[] => b.flatMap((bucket) => (bucket ? Object.values(bucket) : []));
+export const values = <V>(b: Bucketed<V>): V[] => entries(b).map(([, value]) => value);
 
-export const size = <V>(b: Bucketed<V>): number => b.reduce((n, bucket) => n + (bucket ? Object.keys(bucket).length : 0), 0);
+export const size = <V>(b: Bucketed<V>): number => b.reduce((n, bucket) => n + (bucket?.length ?? 0), 0);
 
 /** A plain record of the same entries, for reports and tests. */
 export const toRecord = <V>(b: Bucketed<V>): Record<string, V> => Object.fromEntries(entries(b));

@@ -34,8 +34,12 @@ export interface HeartbeatReceiverContext {
   schedulerSet: boolean;
   /** Executor id -> clock time (ms) of its registration or last heartbeat. */
   executorLastSeen: bucketed.Bucketed<number>;
-  /** Heartbeats whose BlockManagerHeartbeat ask is out, by executor id: where the HeartbeatResponse goes. */
-  awaitingBlockManager: Record<string, Address>;
+  /**
+   * Heartbeats whose BlockManagerHeartbeat ask is out: executor id and where its HeartbeatResponse
+   * goes. Spark's askSync blocks, so this holds one entry at a time; a short list, not a record
+   * keyed by executor id (copying and rebuilding such a record per heartbeat cost ~1.5 µs).
+   */
+  awaitingBlockManager: ReadonlyArray<readonly [executorId: string, replyTo: Address]>;
   /** The constructor's require message when the configuration is invalid (SparkContext does not start). */
   configError: string | undefined;
 }
@@ -93,11 +97,6 @@ export function expiredExecutors(context: HeartbeatReceiverContext, now: number)
     .sort(byExecutorId);
 }
 
-/** The record without `ids`, rebuilt (a `delete` would turn the copy into a slow dictionary-mode object). */
-function without<T>(record: Record<string, T>, ids: readonly string[]): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).filter(([id]) => !ids.includes(id)));
-}
-
 export const heartbeatReceiverMachine = setup({
   types: {
     input: {} as HeartbeatReceiverInput,
@@ -124,37 +123,38 @@ export const heartbeatReceiverMachine = setup({
     untrackExecutor: assign({
       executorLastSeen: ({ context, event }) => (event.type === 'ExecutorRemoved' ? bucketed.remove(context.executorLastSeen, [event.executorId]) : context.executorLastSeen),
     }),
-    touchExecutor: assign({
-      executorLastSeen: ({ context, event, system }) =>
-        event.type === 'Heartbeat' ? bucketed.set(context.executorLastSeen, event.executorId, nowOf(system)) : context.executorLastSeen,
-    }),
     /** HeartbeatResponse(reregisterBlockManager = !sc.isStopped), i.e. true: the SparkContext runs. */
     replyReregister: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'Heartbeat') return;
       enqueue.sendTo(networkOf(system), rpc(context.address, event.replyTo, { type: 'HeartbeatResponse', reregisterBlockManager: true }));
     }),
     /**
-     * TaskSchedulerImpl.executorHeartbeatReceived -> DAGScheduler.executorHeartbeatReceived asks the
-     * BlockManagerMasterHeartbeatEndpoint BlockManagerHeartbeat(blockManagerId); the answer `known`
-     * gives HeartbeatResponse(reregisterBlockManager = !known). Without a BlockManagerMaster in the
-     * actor system (this machine embedded alone) the block manager counts as known.
+     * executorLastSeen(id) = now; then TaskSchedulerImpl.executorHeartbeatReceived ->
+     * DAGScheduler.executorHeartbeatReceived asks the BlockManagerMasterHeartbeatEndpoint
+     * BlockManagerHeartbeat(blockManagerId); the answer `known` gives
+     * HeartbeatResponse(reregisterBlockManager = !known). Without a BlockManagerMaster in the actor
+     * system (this machine embedded alone) the block manager counts as known. One assign for both
+     * books: each assign action clones the whole snapshot in XState.
      */
-    askBlockManagerMaster: enqueueActions(({ context, event, enqueue, system }) => {
+    touchExecutorAndAskBlockManagerMaster: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'Heartbeat') return;
+      const executorLastSeen = bucketed.set(context.executorLastSeen, event.executorId, nowOf(system));
       const master = system.get(siblingAddress(context.address, ENDPOINT.BlockManagerMaster)) as AnyActorRef | undefined;
       if (!master) {
+        enqueue.assign({ executorLastSeen });
         enqueue.sendTo(networkOf(system), rpc(context.address, event.replyTo, { type: 'HeartbeatResponse', reregisterBlockManager: false }));
         return;
       }
-      enqueue.assign({ awaitingBlockManager: { ...context.awaitingBlockManager, [event.executorId]: event.replyTo } });
+      enqueue.assign({ executorLastSeen, awaitingBlockManager: [...context.awaitingBlockManager, [event.executorId, event.replyTo]] });
       enqueue.sendTo(master, { type: 'BlockManagerHeartbeat', blockManagerId: event.blockManagerId, replyTo: context.address });
     }),
     /** The BlockManagerHeartbeat answer: HeartbeatResponse(reregisterBlockManager = !registered) to the executor. */
     replyBlockManagerKnown: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'BlockManagerHeartbeatReply') return;
-      const replyTo = context.awaitingBlockManager[event.blockManagerId.executorId];
+      const executorId = event.blockManagerId.executorId;
+      const replyTo = context.awaitingBlockManager.find(([id]) => id === executorId)?.[1];
       if (replyTo === undefined) return;
-      enqueue.assign({ awaitingBlockManager: without(context.awaitingBlockManager, [event.blockManagerId.executorId]) });
+      enqueue.assign({ awaitingBlockManager: context.awaitingBlockManager.filter(([id]) => id !== executorId) });
       enqueue.sendTo(networkOf(system), rpc(context.address, replyTo, { type: 'HeartbeatResponse', reregisterBlockManager: !event.registered }));
     }),
     expireDeadHosts: enqueueActions(({ context, enqueue, system }) => {
@@ -189,7 +189,7 @@ export const heartbeatReceiverMachine = setup({
     checkTimeoutIntervalMs: num(input.conf, 'spark.network.timeoutInterval'),
     schedulerSet: false,
     executorLastSeen: bucketed.empty(),
-    awaitingBlockManager: {},
+    awaitingBlockManager: [],
     configError: validateHeartbeatConf(input.conf),
   }),
   initial: 'constructing',
@@ -232,7 +232,7 @@ export const heartbeatReceiverMachine = setup({
             description: 'Unknown or already removed executor (SPARK-4134: an in-flight heartbeat after removal): reply HeartbeatResponse(true), debug log only; not tracked again.',
           },
           {
-            actions: ['touchExecutor', 'askBlockManagerMaster'],
+            actions: 'touchExecutorAndAskBlockManagerMaster',
             description: 'Known executor: executorLastSeen(id) = now; TaskSchedulerImpl.executorHeartbeatReceived asks the BlockManagerMaster BlockManagerHeartbeat.',
           },
         ],

@@ -24,7 +24,7 @@ describe('bench harness', () => {
 
   it('runs every scenario in child processes and prints a row per metric with finite medians inside their min-max', () => {
     const { rows, raw } = runBench({ full: false, tiny: true, repeats: 1, out: '' }, () => undefined);
-    expect(new Set(rows.map((r) => r.scenario.split(' ')[0]))).toEqual(new Set(['1', '2', '3', '4', '5', '6']));
+    expect(new Set(rows.map((r) => r.scenario.split(' ')[0]))).toEqual(new Set(['1', '2', '3', '4', '5', '6', '7']));
     for (const r of rows) {
       expect(Number.isFinite(r.value.median), `${r.scenario} ${r.metric}`).toBe(true);
       expect(r.value.min <= r.value.median && r.value.median <= r.value.max).toBe(true);
@@ -32,6 +32,8 @@ describe('bench harness', () => {
     expect(raw['scale']![0]!.tasks).toBe(64);
     expect(raw['inspected']![0]!.transitions).toBeGreaterThan(raw['scale']![0]!.delivered);
     expect(raw['sweep']![0]!.seeds).toBe(2);
+    // The floor runs Spark's heartbeat period: 8 executors for 2 minutes beat 12 times each.
+    expect(raw['floor']![0]!.heartbeats).toBe(8 * 12);
     expect(table(rows).split('\n')).toHaveLength(rows.length + 2);
   }, 120_000);
 

@@ -200,6 +200,6 @@ describe('HeartbeatReceiver and the BlockManagerMaster heartbeat endpoint', () =
     h.send(heartbeat('1'));
     h.send({ type: 'BlockManagerHeartbeatReply', blockManagerId: { executorId: '1', host: 'h', port: 7079 }, registered: true });
     expect(replies(h)).toEqual([['app/1/Executor', true], ['app/1/Executor', false]]);
-    expect(ctx(h).awaitingBlockManager).toEqual({});
+    expect(ctx(h).awaitingBlockManager).toEqual([]);
   });
 });
