@@ -8,7 +8,6 @@
  * Per-application and per-worker states are data (Spark keeps them in ApplicationInfo and
  * WorkerInfo); the Master's own states are Spark's RecoveryState.
  */
-import { produce } from './copyOnWrite.js';
 import { enqueueActions, raise, setup, spawnChild } from 'xstate';
 import { bool, num, type ResolvedConf } from './conf.js';
 import { applicationId, processOf } from './ids.js';
@@ -18,7 +17,9 @@ import type {
   RegisterApplication, RegisterWorker, RequestExecutors, UnregisterApplication, WorkerHeartbeat, WorkerLatestState,
 } from './protocol.js';
 import { networkOf, rpc } from './rpc.js';
-import { byId, fullId, schedule, type Out } from './masterSchedule.js';
+import * as bucketed from './bucketed.js';
+import { byId, fullId, startExecutorsOnWorkers as schedule } from './masterSchedule.js';
+import { MasterWriter } from './masterWriter.js';
 import { isApplicationFinished, isExecutorFinished, type ApplicationState, type ExecutorState, type WorkerState } from './states.js';
 import { tickerPlaceholder } from './ticker.js';
 
@@ -88,8 +89,13 @@ export interface MasterContext {
   spreadOutApps: boolean;
   defaultCores: number;
   retainedApplications: number;
-  /** Spark's `workers`: registered workers by id, DEAD ones included until culled (idToWorker = the non-DEAD ones). */
-  workers: Record<string, WorkerInfo>;
+  /**
+   * Spark's `workers`: registered workers by id, DEAD ones included until culled (idToWorker = the
+   * non-DEAD ones). Bucketed (bucketed.ts): a WorkerHeartbeat changes one worker, and a copy of a
+   * plain record of 250 workers cost ~47 µs per heartbeat. Its order is not Spark's: every use that
+   * needs an order sorts by id, as Spark's own (sortBy id, or a total order ending in the id) does.
+   */
+  workers: bucketed.Bucketed<WorkerInfo>;
   /** Running applications and the retained completed ones (Spark's `apps` + `completedApps`). */
   apps: Record<string, ApplicationInfo>;
   /** Applications in registration order, kept while they run (Spark's waitingApps). */
@@ -111,30 +117,36 @@ export type MasterEvent =
 export { coresFree, memoryFree, coresLeft, hostPort, schedule } from './masterSchedule.js';
 
 // ---------------------------------------------------------------------------------------------
-// Master.scala's operations, on a draft of the context; each appends the messages it sends to `out`.
+// Master.scala's operations, on the message's writer (masterWriter.ts: records are copied the
+// first time they change); each appends the messages it sends to `m.out`.
 
-function removeExecutorFromApp(app: ApplicationInfo, exec: ExecutorDesc): void {
+/** ApplicationInfo.removeExecutor, on an owned app and executor. */
+function removeExecutorFromApp(m: MasterWriter, app: ApplicationInfo, exec: ExecutorDesc): void {
   if (!app.executors[exec.id]) return;
-  delete app.executors[exec.id];
-  app.removedExecutors.push(exec);
-  if (app.removedExecutors.length > RETAINED_REMOVED_EXECUTORS) app.removedExecutors.shift();
+  delete m.ownExecutors(app)[exec.id];
+  const removed = m.ownRemovedExecutors(app);
+  removed.push(exec);
+  if (removed.length > RETAINED_REMOVED_EXECUTORS) removed.shift();
   app.coresGranted -= exec.cores;
 }
 
-function removeExecutorFromWorker(worker: WorkerInfo | undefined, exec: ExecutorDesc): void {
-  if (!worker) return;
-  const index = worker.executors.indexOf(fullId(exec));
+/** WorkerInfo.removeExecutor: only if the worker (still listed) books the executor. */
+function removeExecutorFromWorker(m: MasterWriter, exec: ExecutorDesc): void {
+  const listed = m.worker(exec.workerId);
+  if (!listed) return;
+  const index = listed.executors.indexOf(fullId(exec));
   if (index < 0) return;
+  const worker = m.ownWorker(listed.id);
   worker.executors.splice(index, 1);
   worker.coresUsed -= exec.cores;
   worker.memoryUsed -= exec.memory;
 }
 
-/** Master.killExecutor: free the worker's resources, KillExecutor to the worker, state KILLED. */
-function killExecutor(ctx: MasterContext, exec: ExecutorDesc, out: Out[]): void {
-  const worker = ctx.workers[exec.workerId];
-  removeExecutorFromWorker(worker, exec);
-  if (worker) out.push({ to: worker.address, message: { type: 'KillExecutor', masterUrl: ctx.address, appId: exec.appId, execId: exec.id } });
+/** Master.killExecutor (on an owned executor): free the worker's resources, KillExecutor to the worker, state KILLED. */
+function killExecutor(m: MasterWriter, exec: ExecutorDesc): void {
+  const worker = m.worker(exec.workerId);
+  removeExecutorFromWorker(m, exec);
+  if (worker) m.out.push({ to: worker.address, message: { type: 'KillExecutor', masterUrl: m.ctx.address, appId: exec.appId, execId: exec.id } });
   exec.state = 'KILLED';
 }
 
@@ -144,21 +156,25 @@ function killExecutor(ctx: MasterContext, exec: ExecutorDesc, out: Out[]): void 
  * markFinished, ApplicationRemoved to the driver unless FINISHED, schedule(), and only then
  * ApplicationFinished to every listed worker (DEAD ones included: Spark iterates `workers`).
  */
-function removeApplication(ctx: MasterContext, app: ApplicationInfo, state: ApplicationState, now: number, out: Out[]): void {
-  if (isApplicationFinished(app.state)) return;
+function removeApplication(m: MasterWriter, appId: string, state: ApplicationState, now: number): void {
+  const ctx = m.ctx;
+  if (isApplicationFinished(ctx.apps[appId]!.state)) return;
   if (ctx.completedApps.length >= ctx.retainedApplications) {
     const drop = Math.max(Math.floor(ctx.retainedApplications / 10), 1);
-    for (const id of ctx.completedApps.splice(0, drop)) delete ctx.apps[id];
+    for (const id of ctx.completedApps.slice(0, drop)) m.forgetApp(id);
+    ctx.completedApps = ctx.completedApps.slice(drop);
   }
-  ctx.completedApps.push(app.id);
-  ctx.waitingApps = ctx.waitingApps.filter((id) => id !== app.id);
+  ctx.completedApps = [...ctx.completedApps, appId];
+  ctx.waitingApps = ctx.waitingApps.filter((id) => id !== appId);
+  const app = m.ownApp(appId);
   // Executors stay in app.executors (KILLED): Spark keeps them for the UI of a finished app.
-  for (const exec of Object.values(app.executors)) killExecutor(ctx, exec, out);
+  // Ascending id: the record's integer keys iterate in that order (as the Immer draft did).
+  for (const exec of Object.values(app.executors)) killExecutor(m, m.ownExecutor(app, exec.id));
   app.state = state;
   app.endTime = now;
-  if (state !== 'FINISHED') out.push({ to: app.driver, message: { type: 'ApplicationRemoved', message: state } });
-  schedule(ctx, out);
-  for (const worker of Object.values(ctx.workers).sort(byId)) out.push({ to: worker.address, message: { type: 'ApplicationFinished', id: app.id } });
+  if (state !== 'FINISHED') m.out.push({ to: app.driver, message: { type: 'ApplicationRemoved', message: state } });
+  schedule(m);
+  for (const worker of m.workers().sort(byId)) m.out.push({ to: worker.address, message: { type: 'ApplicationFinished', id: appId } });
 }
 
 /**
@@ -167,22 +183,26 @@ function removeApplication(ctx: MasterContext, app: ApplicationInfo, state: Appl
  * touching retryCount; every running app's driver hears WorkerRemoved; schedule(). Like Spark, the
  * DEAD WorkerInfo keeps its executor list and booked resources (it is no longer schedulable).
  */
-function removeWorker(ctx: MasterContext, worker: WorkerInfo, msg: string, out: Out[]): void {
+function removeWorker(m: MasterWriter, workerId: string, msg: string): void {
+  const ctx = m.ctx;
+  const worker = m.ownWorker(workerId);
   worker.state = 'DEAD';
   for (const id of worker.executors) {
     const [appId, execId] = splitFullId(id);
-    const app = ctx.apps[appId];
-    const exec = app?.executors[execId];
-    if (!app || !exec) continue;
-    out.push({ to: app.driver, message: { type: 'ExecutorUpdated', id: exec.id, state: 'LOST', message: `worker lost: ${msg}`, workerHost: worker.host } });
+    const listed = ctx.apps[appId];
+    if (!listed || !listed.executors[execId]) continue;
+    const app = m.ownApp(appId);
+    const exec = m.ownExecutor(app, execId);
+    m.out.push({ to: app.driver, message: { type: 'ExecutorUpdated', id: exec.id, state: 'LOST', message: `worker lost: ${msg}`, workerHost: worker.host } });
     exec.state = 'LOST';
     exec.message = `worker lost: ${msg}`;
-    removeExecutorFromApp(app, exec);
+    removeExecutorFromApp(m, app, exec);
   }
+  // Spark iterates `apps` (registration order: the record's string keys keep insertion order).
   for (const app of Object.values(ctx.apps)) {
-    if (!isApplicationFinished(app.state)) out.push({ to: app.driver, message: { type: 'WorkerRemoved', id: worker.id, host: worker.host, message: msg } });
+    if (!isApplicationFinished(app.state)) m.out.push({ to: app.driver, message: { type: 'WorkerRemoved', id: worker.id, host: worker.host, message: msg } });
   }
-  schedule(ctx, out);
+  schedule(m);
 }
 
 /**
@@ -201,69 +221,71 @@ function splitFullId(id: string): [string, number] {
 }
 
 const liveWorkerById = (ctx: MasterContext, id: string) => {
-  const w = ctx.workers[id];
+  const w = bucketed.get(ctx.workers, id);
   return w && w.state !== 'DEAD' ? w : undefined;
 };
 /** addressToApp: Spark keys it by the driver's RpcAddress, i.e. its process. */
 const runningAppOfDriver = (ctx: MasterContext, driver: Address) =>
   Object.values(ctx.apps).find((a) => processOf(a.driver) === processOf(driver) && !isApplicationFinished(a.state));
-/** addressToWorker: the non-DEAD worker whose RpcAddress (process) this is. */
+/** addressToWorker: the non-DEAD worker whose RpcAddress (process) this is (at most one: registerWorker refuses a second). */
 const liveWorkerAt = (ctx: MasterContext, address: Address) =>
-  Object.values(ctx.workers).find((w) => processOf(w.address) === processOf(address) && w.state !== 'DEAD');
+  bucketed.values(ctx.workers).find((w) => processOf(w.address) === processOf(address) && w.state !== 'DEAD');
 
 // ---------------------------------------------------------------------------------------------
 // Message handlers (Master.receive / receiveAndReply)
 
-type Handler<E extends MasterEvent['type']> = (ctx: MasterContext, event: Extract<MasterEvent, { type: E }>, now: number, out: Out[]) => void;
+type Handler<E extends MasterEvent['type']> = (m: MasterWriter, event: Extract<MasterEvent, { type: E }>, now: number) => void;
 
-const onRegisterWorker: Handler<'RegisterWorker'> = (ctx, e, now, out) => {
+const onRegisterWorker: Handler<'RegisterWorker'> = (m, e, now) => {
+  const ctx = m.ctx;
   const known = liveWorkerById(ctx, e.id);
   if (known) {
     // SPARK-23191: a worker that re-registers (e.g. after a network blip) is told it is a duplicate.
-    if (known.state === 'UNKNOWN') known.state = 'ALIVE';
-    out.push({ to: e.worker, message: { type: 'RegisteredWorker', master: ctx.address, masterWebUiUrl: MASTER_WEB_UI_URL, masterAddress: e.masterAddress, duplicate: true } });
+    if (known.state === 'UNKNOWN') m.ownWorker(known.id).state = 'ALIVE';
+    m.out.push({ to: e.worker, message: { type: 'RegisteredWorker', master: ctx.address, masterWebUiUrl: MASTER_WEB_UI_URL, masterAddress: e.masterAddress, duplicate: true } });
     return;
   }
   // registerWorker: forget DEAD workers on the same host and port.
-  for (const w of Object.values(ctx.workers)) {
-    if (w.state === 'DEAD' && w.host === e.host && w.port === e.port) delete ctx.workers[w.id];
-  }
+  m.forgetWorkers(m.workers().filter((w) => w.state === 'DEAD' && w.host === e.host && w.port === e.port).map((w) => w.id));
   const sameAddress = liveWorkerAt(ctx, e.worker);
   if (sameAddress) {
     if (sameAddress.state !== 'UNKNOWN') {
-      out.push({ to: e.worker, message: { type: 'RegisterWorkerFailed', message: `Attempted to re-register worker at same address: ${e.worker}` } });
+      m.out.push({ to: e.worker, message: { type: 'RegisterWorkerFailed', message: `Attempted to re-register worker at same address: ${e.worker}` } });
       return;
     }
-    removeWorker(ctx, sameAddress, 'Worker replaced by a new worker with same address', out);
+    removeWorker(m, sameAddress.id, 'Worker replaced by a new worker with same address');
   }
-  ctx.workers[e.id] = { id: e.id, host: e.host, port: e.port, address: e.worker, cores: e.cores, memory: e.memory, coresUsed: 0, memoryUsed: 0, state: 'ALIVE', lastHeartbeat: now, executors: [] };
-  out.push({ to: e.worker, message: { type: 'RegisteredWorker', master: ctx.address, masterWebUiUrl: MASTER_WEB_UI_URL, masterAddress: e.masterAddress, duplicate: false } });
-  schedule(ctx, out);
+  m.addWorker({ id: e.id, host: e.host, port: e.port, address: e.worker, cores: e.cores, memory: e.memory, coresUsed: 0, memoryUsed: 0, state: 'ALIVE', lastHeartbeat: now, executors: [] });
+  m.out.push({ to: e.worker, message: { type: 'RegisteredWorker', master: ctx.address, masterWebUiUrl: MASTER_WEB_UI_URL, masterAddress: e.masterAddress, duplicate: false } });
+  schedule(m);
 };
 
-const onRegisterApplication: Handler<'RegisterApplication'> = (ctx, e, now, out) => {
+const onRegisterApplication: Handler<'RegisterApplication'> = (m, e, now) => {
+  const ctx = m.ctx;
   // createApplication takes the next id (newApplicationId) before registerApplication runs.
   const id = applicationId(now, ctx.nextAppNumber++);
   // registerApplication returns early for a driver address that already has an app ("Attempted to
   // re-register application at same address"), but the handler goes on regardless: Spark still
   // answers RegisteredApplication with the fresh, unregistered id and calls schedule().
   if (!runningAppOfDriver(ctx, e.driver)) {
-    ctx.apps[id] = {
+    m.addApp({
       id, desc: e.appDescription, driver: e.driver, state: 'WAITING', startTime: now, executors: {}, removedExecutors: [],
       coresGranted: 0, nextExecutorId: 0, retryCount: 0, executorLimit: e.appDescription.initialExecutorLimit ?? INT_MAX,
-    };
-    ctx.waitingApps.push(id);
+    });
+    ctx.waitingApps = [...ctx.waitingApps, id];
   }
-  out.push({ to: e.driver, message: { type: 'RegisteredApplication', appId: id, master: ctx.address } });
-  schedule(ctx, out);
+  m.out.push({ to: e.driver, message: { type: 'RegisteredApplication', appId: id, master: ctx.address } });
+  schedule(m);
 };
 
-const onExecutorStateChanged: Handler<'ExecutorStateChanged'> = (ctx, e, now, out) => {
-  const app = ctx.apps[e.appId];
-  const exec = app?.executors[e.execId];
+const onExecutorStateChanged: Handler<'ExecutorStateChanged'> = (m, e, now) => {
+  const ctx = m.ctx;
+  const listed = ctx.apps[e.appId];
   // "Got status update for unknown executor": normal for executors the Master killed itself, and
   // for every executor of a removed application (no longer in idToApp).
-  if (!app || !exec || isApplicationFinished(app.state)) return;
+  if (!listed || !listed.executors[e.execId] || isApplicationFinished(listed.state)) return;
+  const app = m.ownApp(e.appId);
+  const exec = m.ownExecutor(app, e.execId);
   const oldState = exec.state;
   exec.state = e.state;
   if (e.state === 'RUNNING') {
@@ -275,89 +297,95 @@ const onExecutorStateChanged: Handler<'ExecutorStateChanged'> = (ctx, e, now, ou
   }
   if (e.message !== undefined) exec.message = e.message;
   if (e.exitStatus !== undefined) exec.exitStatus = e.exitStatus;
-  out.push({ to: app.driver, message: { type: 'ExecutorUpdated', id: exec.id, state: e.state, message: e.message, exitStatus: e.exitStatus } });
+  m.out.push({ to: app.driver, message: { type: 'ExecutorUpdated', id: exec.id, state: e.state, message: e.message, exitStatus: e.exitStatus } });
   if (isExecutorFinished(e.state)) {
-    if (!isApplicationFinished(app.state)) removeExecutorFromApp(app, exec);
-    removeExecutorFromWorker(ctx.workers[exec.workerId], exec);
+    if (!isApplicationFinished(app.state)) removeExecutorFromApp(m, app, exec);
+    removeExecutorFromWorker(m, exec);
     const normalExit = e.exitStatus === 0;
     // Short-circuit as in Spark: the count only grows for abnormal exits of non-decommissioned executors.
     if (!normalExit && oldState !== 'DECOMMISSIONED' && ++app.retryCount >= ctx.maxExecutorRetries && ctx.maxExecutorRetries >= 0) {
       // "Application {name} with ID {id} failed {retryCount} times; removing it" (logError).
-      if (!Object.values(app.executors).some((x) => x.state === 'RUNNING')) removeApplication(ctx, app, 'FAILED', now, out);
+      if (!Object.values(app.executors).some((x) => x.state === 'RUNNING')) removeApplication(m, app.id, 'FAILED', now);
     }
   }
   // Spark calls schedule() here in every case, also right after removeApplication (which schedules too).
-  schedule(ctx, out);
+  schedule(m);
 };
 
-const onWorkerHeartbeat: Handler<'WorkerHeartbeat'> = (ctx, e, now, out) => {
+const onWorkerHeartbeat: Handler<'WorkerHeartbeat'> = (m, e, now) => {
+  const ctx = m.ctx;
   const live = liveWorkerById(ctx, e.workerId);
   if (live) {
-    live.lastHeartbeat = now;
-  } else if (ctx.workers[e.workerId]) {
+    // The most frequent message (every worker, every timeout / 4): one bucket of `workers` is copied.
+    m.ownWorker(live.id).lastHeartbeat = now;
+  } else if (m.worker(e.workerId)) {
     // A DEAD worker still listed: tell it to register again.
-    out.push({ to: e.worker, message: { type: 'ReconnectWorker', masterUrl: ctx.address } });
+    m.out.push({ to: e.worker, message: { type: 'ReconnectWorker', masterUrl: ctx.address } });
   }
   // Otherwise: "Got heartbeat from unregistered worker ... This worker was never registered": ignored.
 };
 
-const onCheckForWorkerTimeOut: Handler<'CheckForWorkerTimeOut'> = (ctx, _e, now, out) => {
+const onCheckForWorkerTimeOut: Handler<'CheckForWorkerTimeOut'> = (m, _e, now) => {
+  const ctx = m.ctx;
   // timeOutDeadWorkers: the workers silent for longer than the timeout, picked before any removal.
-  const toRemove = Object.values(ctx.workers).filter((w) => w.lastHeartbeat < now - ctx.workerTimeoutMs).sort(byId);
-  for (const worker of toRemove) {
+  const toRemove = m.workers().filter((w) => w.lastHeartbeat < now - ctx.workerTimeoutMs).sort(byId);
+  for (const picked of toRemove) {
+    // Read again: removing a worker changes nothing of another's state or lastHeartbeat, but the writer's copy is current.
+    const worker = m.worker(picked.id)!;
     if (worker.state !== 'DEAD') {
       // TimeUnit.MILLISECONDS.toSeconds truncates.
-      removeWorker(ctx, worker, `Not receiving heartbeat for ${Math.trunc(ctx.workerTimeoutMs / 1000)} seconds`, out);
+      removeWorker(m, worker.id, `Not receiving heartbeat for ${Math.trunc(ctx.workerTimeoutMs / 1000)} seconds`);
     } else if (worker.lastHeartbeat < now - (ctx.reaperIterations + 1) * ctx.workerTimeoutMs) {
-      delete ctx.workers[worker.id];
+      m.forgetWorkers([worker.id]);
     }
   }
 };
 
-const onUnregisterApplication: Handler<'UnregisterApplication'> = (ctx, e, now, out) => {
-  const app = ctx.apps[e.appId];
-  if (app) removeApplication(ctx, app, 'FINISHED', now, out);
+const onUnregisterApplication: Handler<'UnregisterApplication'> = (m, e, now) => {
+  if (m.ctx.apps[e.appId]) removeApplication(m, e.appId, 'FINISHED', now);
 };
 
-const onRequestExecutors: Handler<'RequestExecutors'> = (ctx, e, _now, out) => {
-  const app = ctx.apps[e.appId];
-  if (!app || isApplicationFinished(app.state)) return;
+const onRequestExecutors: Handler<'RequestExecutors'> = (m, e) => {
+  const listed = m.ctx.apps[e.appId];
+  if (!listed || isApplicationFinished(listed.state)) return;
   const total = e.resourceProfileToTotalExecs[0];
-  if (total !== undefined) app.executorLimit = total;
-  schedule(ctx, out);
+  if (total !== undefined) m.ownApp(e.appId).executorLimit = total;
+  schedule(m);
 };
 
-const onKillExecutors: Handler<'KillExecutors'> = (ctx, e, _now, out) => {
-  const app = ctx.apps[e.appId];
-  if (!app || isApplicationFinished(app.state)) return;
+const onKillExecutors: Handler<'KillExecutors'> = (m, e) => {
+  const listed = m.ctx.apps[e.appId];
+  if (!listed || isApplicationFinished(listed.state)) return;
   for (const text of e.executorIds) {
     // formatExecutorIds: non-integer ids are logged and dropped; unknown ids are warned about.
     const id = parseJavaInt(text);
     if (id === undefined) continue;
-    const exec = app.executors[id];
-    if (!exec) continue;
-    removeExecutorFromApp(app, exec);
-    killExecutor(ctx, exec, out);
+    // Read again: an id listed twice was removed by its first kill.
+    if (!m.ctx.apps[e.appId]!.executors[id]) continue;
+    const app = m.ownApp(e.appId);
+    const exec = m.ownExecutor(app, id);
+    removeExecutorFromApp(m, app, exec);
+    killExecutor(m, exec);
   }
-  schedule(ctx, out);
+  schedule(m);
 };
 
-const onWorkerLatestState: Handler<'WorkerLatestState'> = (ctx, e, _now, out) => {
-  const worker = liveWorkerById(ctx, e.id);
+const onWorkerLatestState: Handler<'WorkerLatestState'> = (m, e) => {
+  const worker = liveWorkerById(m.ctx, e.id);
   if (!worker) return;
   for (const exec of e.executors) {
     // SPARK-13604: executors the Master does not know on that worker are killed.
     if (!worker.executors.includes(`${exec.appId}/${exec.execId}`)) {
-      out.push({ to: worker.address, message: { type: 'KillExecutor', masterUrl: ctx.address, appId: exec.appId, execId: exec.execId } });
+      m.out.push({ to: worker.address, message: { type: 'KillExecutor', masterUrl: m.ctx.address, appId: exec.appId, execId: exec.execId } });
     }
   }
 };
 
-const onDisconnected: Handler<'onDisconnected'> = (ctx, e, now, out) => {
-  const worker = liveWorkerAt(ctx, e.remoteAddress);
-  if (worker) removeWorker(ctx, worker, `${e.remoteAddress} got disassociated`, out);
-  const app = runningAppOfDriver(ctx, e.remoteAddress);
-  if (app) removeApplication(ctx, app, 'FINISHED', now, out);
+const onDisconnected: Handler<'onDisconnected'> = (m, e, now) => {
+  const worker = liveWorkerAt(m.ctx, e.remoteAddress);
+  if (worker) removeWorker(m, worker.id, `${e.remoteAddress} got disassociated`);
+  const app = runningAppOfDriver(m.ctx, e.remoteAddress);
+  if (app) removeApplication(m, app.id, 'FINISHED', now);
 };
 
 const HANDLERS: { [E in Exclude<MasterEvent['type'], 'ElectedLeader'>]: Handler<E> } = {
@@ -390,19 +418,11 @@ export const masterMachine = setup({
     handle: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type === 'ElectedLeader') return;
       const now = nowOf(system);
-      // The most frequent message (every worker, every timeout / 4) touches one field: no full copy.
-      const live = event.type === 'WorkerHeartbeat' ? liveWorkerById(context, event.workerId) : undefined;
-      if (live) {
-        enqueue.assign({ workers: { ...context.workers, [live.id]: { ...live, lastHeartbeat: now } } });
-        return;
-      }
-      const out: Out[] = [];
-      // Copy-on-write: only the records a handler touches are copied (outgoing messages hold no drafts).
-      const next = produce(context, (draft) => {
-        (HANDLERS[event.type] as Handler<typeof event.type>)(draft as MasterContext, event as never, now, out);
-      });
-      enqueue.assign(() => next);
-      for (const o of out) enqueue.sendTo(networkOf(system), rpc(context.address, o.to, o.message));
+      // Copy-on-write: only the records a handler touches are copied (masterWriter.ts).
+      const m = new MasterWriter(context);
+      (HANDLERS[event.type] as Handler<typeof event.type>)(m, event as never, now);
+      enqueue.assign(() => m.ctx);
+      for (const o of m.out) enqueue.sendTo(networkOf(system), rpc(context.address, o.to, o.message));
     }),
     replyStandby: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'RegisterWorker') return;
@@ -419,7 +439,7 @@ export const masterMachine = setup({
     spreadOutApps: bool(input.conf, 'spark.deploy.spreadOutApps'),
     defaultCores: num(input.conf, 'spark.deploy.defaultCores'),
     retainedApplications: num(input.conf, 'spark.deploy.retainedApplications'),
-    workers: {},
+    workers: bucketed.empty(),
     apps: {},
     waitingApps: [],
     completedApps: [],

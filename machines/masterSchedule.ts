@@ -3,12 +3,13 @@
  * scheduleExecutorsOnWorkers -> allocateWorkerResourceToExecutors -> launchExecutor, exactly as
  * core/.../deploy/master/Master.scala does it (shared/spark-semantics.md section 5.3), plus the
  * derived views of WorkerInfo and ApplicationInfo it reads. `scheduleExecutorsOnWorkers` is the pure
- * core; the rest applies its result to a draft of the Master's context (see master.ts).
+ * core; the rest applies its result through the Master's copy-on-write writer (masterWriter.ts).
  */
 import type { Address, RpcMessage } from './protocol.js';
 import type { ApplicationInfo, ExecutorDesc, MasterContext, WorkerInfo } from './master.js';
+import { MasterWriter } from './masterWriter.js';
 
-/** A message the Master sends, collected while a handler runs on a draft of the context. */
+/** A message the Master sends, collected while a handler runs. */
 export interface Out { to: Address; message: RpcMessage }
 
 // ---------------------------------------------------------------------------------------------
@@ -80,21 +81,33 @@ export function scheduleExecutorsOnWorkers(app: AppDemand, workers: readonly Usa
 }
 
 // ---------------------------------------------------------------------------------------------
-// startExecutorsOnWorkers, on a draft of the Master's context
+// startExecutorsOnWorkers, on the Master's writer (masterWriter.ts)
+
+/**
+ * Master.schedule() as a pure function of the Master's context: the next context and the messages
+ * it sends (for embedding and tests; the machine runs startExecutorsOnWorkers inside its handlers).
+ */
+export function schedule(context: MasterContext): { context: MasterContext; out: Out[] } {
+  const m = new MasterWriter(context);
+  startExecutorsOnWorkers(m);
+  return { context: m.ctx, out: m.out };
+}
 
 /**
  * Master.schedule(): only called in ALIVE (the machine runs handlers only there). Drivers are not
  * modelled (client deploy mode), so it is startExecutorsOnWorkers(): each app of waitingApps in FIFO
  * order, default resource profile only.
  */
-export function schedule(ctx: MasterContext, out: Out[]): void {
-  for (const appId of [...ctx.waitingApps]) {
+export function startExecutorsOnWorkers(m: MasterWriter): void {
+  const ctx = m.ctx;
+  for (const appId of ctx.waitingApps) {
     const app = ctx.apps[appId]!;
     const coresPerExecutor = app.desc.coresPerExecutor ?? 1;
     if (coresLeft(app, ctx.defaultCores) < coresPerExecutor) continue;
     const mem = app.desc.memoryPerExecutorMB;
-    // spark.deploy.workerSelectionPolicy CORES_FREE_DESC: by (coresFree, id) descending.
-    const usable = Object.values(ctx.workers)
+    // spark.deploy.workerSelectionPolicy CORES_FREE_DESC: by (coresFree, id) descending (a total
+    // order: the bucketed record's own order does not matter).
+    const usable = m.workers()
       .filter((w) => w.state === 'ALIVE' && memoryFree(w) >= mem && coresFree(w) >= coresPerExecutor)
       .sort((a, b) => coresFree(b) - coresFree(a) || -byId(a, b));
     const assigned = scheduleExecutorsOnWorkers(
@@ -104,26 +117,28 @@ export function schedule(ctx: MasterContext, out: Out[]): void {
     );
     usable.forEach((worker, pos) => {
       const cores = assigned[pos]!;
-      if (cores > 0) allocateWorkerResourceToExecutors(ctx, app, cores, worker, out);
+      if (cores > 0) allocateWorkerResourceToExecutors(m, appId, cores, worker.id);
     });
   }
 }
 
 /** allocateWorkerResourceToExecutors + launchExecutor for each executor. */
-function allocateWorkerResourceToExecutors(ctx: MasterContext, app: ApplicationInfo, assignedCores: number, worker: WorkerInfo, out: Out[]): void {
+function allocateWorkerResourceToExecutors(m: MasterWriter, appId: string, assignedCores: number, workerId: string): void {
+  const app = m.ownApp(appId);
+  const worker = m.ownWorker(workerId);
   const perExecutor = app.desc.coresPerExecutor;
   const numExecutors = perExecutor === undefined ? 1 : Math.floor(assignedCores / perExecutor);
   const cores = perExecutor ?? assignedCores;
   for (let i = 0; i < numExecutors; i++) {
     const exec: ExecutorDesc = { id: app.nextExecutorId++, appId: app.id, workerId: worker.id, cores, memory: app.desc.memoryPerExecutorMB, state: 'LAUNCHING' };
-    app.executors[exec.id] = exec;
+    m.addExecutor(app, exec);
     app.coresGranted += cores;
     // launchExecutor
     worker.executors.push(fullId(exec));
     worker.coresUsed += cores;
     worker.memoryUsed += exec.memory;
-    out.push({ to: worker.address, message: { type: 'LaunchExecutor', masterUrl: ctx.address, appId: app.id, execId: exec.id, rpId: 0, appDesc: { ...app.desc }, cores, memory: exec.memory } });
-    out.push({ to: app.driver, message: { type: 'ExecutorAdded', id: exec.id, workerId: worker.id, hostPort: hostPort(worker), cores, memory: exec.memory } });
+    m.out.push({ to: worker.address, message: { type: 'LaunchExecutor', masterUrl: m.ctx.address, appId: app.id, execId: exec.id, rpId: 0, appDesc: { ...app.desc }, cores, memory: exec.memory } });
+    m.out.push({ to: app.driver, message: { type: 'ExecutorAdded', id: exec.id, workerId: worker.id, hostPort: hostPort(worker), cores, memory: exec.memory } });
     app.state = 'RUNNING';
   }
 }

@@ -10,6 +10,7 @@ import { ENDPOINT, processOf } from '../machines/ids.js';
 import { runningEntries } from '../machines/runningTasks.js';
 import * as bucketed from '../machines/bucketed.js';
 import type { MasterContext } from '../machines/master.js';
+import { byId } from '../machines/masterSchedule.js';
 import type { WorkerContext } from '../machines/worker.js';
 import type { SchedulerBackendContext } from '../machines/schedulerBackend.js';
 import type { HeartbeatReceiverContext } from '../machines/heartbeatReceiver.js';
@@ -46,7 +47,8 @@ const backends = (c: Cluster) => c.scenario.applications
 
 /** Executors a worker runs that the Master does not book on that worker (awaiting SPARK-13604's kill). */
 function staleExecutors(c: Cluster, w: WorkerContext): Array<{ cores: number; memory: number }> {
-  const booked = new Set(master(c)?.workers[w.workerId]?.state === 'ALIVE' ? master(c)!.workers[w.workerId]!.executors : []);
+  const info = master(c) && bucketed.get(master(c)!.workers, w.workerId);
+  const booked = new Set(info?.state === 'ALIVE' ? info.executors : []);
   return Object.entries(w.executors).filter(([id]) => !booked.has(id)).map(([, e]) => e);
 }
 
@@ -75,7 +77,8 @@ export const CHECKERS: readonly Checker[] = [
     check: (c) => {
       const m = master(c);
       if (!m) return [];
-      return Object.values(m.workers).filter((w) => w.state === 'ALIVE').flatMap((w) => {
+      // By id: the Master's bucketed record has no order of its own.
+      return bucketed.values(m.workers).filter((w) => w.state === 'ALIVE').sort(byId).flatMap((w) => {
         let cores = 0;
         let memory = 0;
         for (const id of w.executors) {

@@ -5,6 +5,7 @@
  */
 import type { AllocationManagerContext } from '../machines/allocationManager.js';
 import type { MasterContext, ExecutorDesc } from '../machines/master.js';
+import * as bucketed from '../machines/bucketed.js';
 import { ENDPOINT } from '../machines/ids.js';
 import { jobSummaries, type DagSchedulerContext, type JobSummary } from '../machines/dagScheduler.js';
 import type { SchedulerBackendContext } from '../machines/schedulerBackend.js';
@@ -132,7 +133,7 @@ export function buildReport(cluster: Cluster, result: RunResult): Report {
   });
   const workers = cluster.scenario.workers.map((spec): WorkerReport => {
     const own = cluster.actor(workerAddress(spec))?.getSnapshot().context as { workerId: string } | undefined;
-    const seen = master ? Object.values(master.workers).find((w) => w.address === workerAddress(spec)) : undefined;
+    const seen = master ? bucketed.values(master.workers).find((w) => w.address === workerAddress(spec)) : undefined;
     return {
       id: seen?.id ?? own?.workerId ?? spec.host,
       host: spec.host,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fromCallback } from 'xstate';
+import * as bucketed from '../../machines/bucketed.js';
 import { masterMachine, type MasterContext } from '../../machines/master.js';
-import { scheduleExecutorsOnWorkers } from '../../machines/masterSchedule.js';
+import { schedule, scheduleExecutorsOnWorkers } from '../../machines/masterSchedule.js';
 import { resolveConf, type RawConf } from '../../machines/conf.js';
 import type { ApplicationDescription, RegisterWorker } from '../../machines/protocol.js';
 import type { TickerInput } from '../../machines/ticker.js';
@@ -16,6 +17,7 @@ function start(conf: RawConf = {}) {
   return { ...h, ctx: () => h.snapshot().context as MasterContext };
 }
 type H = ReturnType<typeof start>;
+const workerOf = (h: H, id: string) => bucketed.get(h.ctx().workers, id);
 
 const registerWorker = (h: H, n: number, cores = 10, memory = 512): RegisterWorker => {
   const host = `10.0.0.${n + 1}`;
@@ -37,7 +39,7 @@ describe('Master: registration', () => {
     expect(h.snapshot().value).toBe('ALIVE');
     registerWorker(h, 0);
     expect(h.takeSent()).toEqual([{ type: 'network.send', from: MASTER, to: '10.0.0.1/Worker', message: { type: 'RegisteredWorker', master: MASTER, masterWebUiUrl: 'http://master:8080', masterAddress: MASTER, duplicate: false } }]);
-    expect(h.ctx().workers['worker-0']).toMatchObject({ state: 'ALIVE', cores: 10, coresUsed: 0, lastHeartbeat: START });
+    expect(workerOf(h, 'worker-0')).toMatchObject({ state: 'ALIVE', cores: 10, coresUsed: 0, lastHeartbeat: START });
   });
 
   it('tells a worker that registers twice that it is a duplicate (SPARK-23191)', () => {
@@ -52,7 +54,7 @@ describe('Master: registration', () => {
     registerWorker(h, 0);
     h.send({ type: 'RegisterWorker', id: 'worker-other', host: '10.0.0.1', port: 7078, worker: '10.0.0.1/Worker', cores: 4, memory: 512, workerWebUiUrl: '', masterAddress: MASTER });
     expect(h.sentOf('RegisterWorkerFailed').map((e) => e.message.message)).toEqual(['Attempted to re-register worker at same address: 10.0.0.1/Worker']);
-    expect(Object.keys(h.ctx().workers)).toEqual(['worker-0']);
+    expect(bucketed.keys(h.ctx().workers)).toEqual(['worker-0']);
   });
 
   it('names applications app-<yyyyMMddHHmmss>-<nnnn> on simulated time, counting from 0000', () => {
@@ -86,9 +88,9 @@ describe('Master: registration', () => {
     registerWorker(h, 0);
     h.clock.runUntil(START + 60_001);
     h.send({ type: 'CheckForWorkerTimeOut' });
-    expect(h.ctx().workers['worker-0']!.state).toBe('DEAD');
+    expect(workerOf(h, 'worker-0')!.state).toBe('DEAD');
     h.send({ type: 'RegisterWorker', id: 'worker-0b', host: '10.0.0.1', port: 7078, worker: '10.0.0.1/Worker', cores: 10, memory: 512, workerWebUiUrl: '', masterAddress: MASTER });
-    expect(Object.keys(h.ctx().workers)).toEqual(['worker-0b']);
+    expect(bucketed.keys(h.ctx().workers)).toEqual(['worker-0b']);
     expect(h.sentOf('RegisteredWorker').map((e) => e.message.duplicate)).toEqual([false, false]);
   });
 
@@ -99,7 +101,7 @@ describe('Master: registration', () => {
     h.send({ type: 'CheckForWorkerTimeOut' });
     registerWorker(h, 0);
     expect(h.sentOf('RegisteredWorker').map((e) => e.message.duplicate)).toEqual([false, false]);
-    expect(h.ctx().workers['worker-0']).toMatchObject({ state: 'ALIVE', lastHeartbeat: START + 60_001 });
+    expect(workerOf(h, 'worker-0')).toMatchObject({ state: 'ALIVE', lastHeartbeat: START + 60_001 });
   });
 
   it('echoes the masterAddress the worker sent (SPARK-20529) and does not refresh lastHeartbeat on a duplicate', () => {
@@ -108,7 +110,7 @@ describe('Master: registration', () => {
     h.clock.runUntil(START + 5_000);
     h.send({ type: 'RegisterWorker', id: 'worker-0', host: '10.0.0.1', port: 7078, worker: '10.0.0.1/Worker', cores: 10, memory: 512, workerWebUiUrl: '', masterAddress: 'master-alias/Master' });
     expect(h.sentOf('RegisteredWorker').at(-1)!.message).toMatchObject({ masterAddress: 'master-alias/Master', duplicate: true });
-    expect(h.ctx().workers['worker-0']!.lastHeartbeat).toBe(START);
+    expect(workerOf(h, 'worker-0')!.lastHeartbeat).toBe(START);
   });
 
   it('schedules CheckForWorkerTimeOut at start: initial delay 0, period spark.worker.timeout', () => {
@@ -132,7 +134,7 @@ describe('Master: STANDBY (before the leader agent elects it)', () => {
     expect(h.snapshot().value).toBe('STANDBY');
     registerWorker(h as unknown as H, 0);
     expect(h.takeSent()).toEqual([{ type: 'network.send', from: MASTER, to: '10.0.0.1/Worker', message: { type: 'MasterInStandby' } }]);
-    expect(h.ctx().workers).toEqual({});
+    expect(bucketed.size(h.ctx().workers)).toBe(0);
   });
 
   it('ignores RegisterApplication without a reply and without taking an id; once elected it starts at 0000', () => {
@@ -272,7 +274,7 @@ describe('Master: executor state changes', () => {
     ]);
     expect(h.ctx().apps[appId]).toMatchObject({ state: 'RUNNING', coresGranted: 2, nextExecutorId: 1 });
     expect(h.ctx().apps[appId]!.executors[0]).toEqual({ id: 0, appId, workerId: 'worker-0', cores: 2, memory: 128, state: 'LAUNCHING' });
-    expect(h.ctx().workers['worker-0']).toMatchObject({ coresUsed: 2, memoryUsed: 128, executors: [`${appId}/0`] });
+    expect(workerOf(h, 'worker-0')).toMatchObject({ coresUsed: 2, memoryUsed: 128, executors: [`${appId}/0`] });
     h.send({ type: 'ExecutorStateChanged', appId, execId: 0, state: 'RUNNING' });
     expect(h.takeSent().map((e) => [e.to, e.message])).toEqual([[DRIVER, { type: 'ExecutorUpdated', id: 0, state: 'RUNNING', message: undefined, exitStatus: undefined }]]);
     expect(h.ctx().apps[appId]!.executors[0]!.state).toBe('RUNNING');
@@ -367,7 +369,7 @@ describe('Master: executor state changes', () => {
     const app = h.ctx().apps[appId]!;
     expect(app.removedExecutors.map((e) => [e.id, e.state, e.exitStatus])).toEqual([[0, 'EXITED', 137]]);
     expect(Object.keys(app.executors)).toEqual(['1']);
-    expect(h.ctx().workers['worker-0']).toMatchObject({ coresUsed: 2, executors: [`${appId}/1`] });
+    expect(workerOf(h, 'worker-0')).toMatchObject({ coresUsed: 2, executors: [`${appId}/1`] });
   });
 
   it('sets RUNNING from a state other than LAUNCHING and does nothing else (Spark\'s assert throws after setting it)', () => {
@@ -430,12 +432,12 @@ describe('Master: worker liveness', () => {
     h.send({ type: 'WorkerHeartbeat', workerId: 'worker-1', worker: '10.0.0.2/Worker' });
     h.clock.runUntil(START + 60_000);
     h.send({ type: 'CheckForWorkerTimeOut' });
-    expect(h.ctx().workers['worker-0']!.state).toBe('ALIVE'); // not strictly older than now - 60 s
+    expect(workerOf(h, 'worker-0')!.state).toBe('ALIVE'); // not strictly older than now - 60 s
     h.clock.runUntil(START + 60_001);
     h.takeSent();
     h.send({ type: 'CheckForWorkerTimeOut' });
-    expect(h.ctx().workers['worker-0']!.state).toBe('DEAD');
-    expect(h.ctx().workers['worker-1']!.state).toBe('ALIVE');
+    expect(workerOf(h, 'worker-0')!.state).toBe('DEAD');
+    expect(workerOf(h, 'worker-1')!.state).toBe('ALIVE');
     const sent = h.takeSent().map((e) => e.message);
     expect(sent).toContainEqual({ type: 'ExecutorUpdated', id: 0, state: 'LOST', message: 'worker lost: Not receiving heartbeat for 60 seconds', workerHost: '10.0.0.1' });
     expect(sent).toContainEqual({ type: 'WorkerRemoved', id: 'worker-0', host: '10.0.0.1', message: 'Not receiving heartbeat for 60 seconds' });
@@ -464,10 +466,10 @@ describe('Master: worker liveness', () => {
     expect(h.sentOf('ReconnectWorker').map((e) => e.to)).toEqual(['10.0.0.1/Worker']);
     h.clock.runUntil(START + 16 * 60_000);
     h.send({ type: 'CheckForWorkerTimeOut' });
-    expect(h.ctx().workers['worker-0']).toBeDefined();
+    expect(workerOf(h, 'worker-0')).toBeDefined();
     h.clock.runUntil(START + 16 * 60_000 + 1);
     h.send({ type: 'CheckForWorkerTimeOut' });
-    expect(h.ctx().workers['worker-0']).toBeUndefined();
+    expect(workerOf(h, 'worker-0')).toBeUndefined();
     h.send({ type: 'WorkerHeartbeat', workerId: 'worker-0', worker: '10.0.0.1/Worker' });
     expect(h.sentOf('ReconnectWorker')).toHaveLength(1);
   });
@@ -477,7 +479,7 @@ describe('Master: worker liveness', () => {
     registerWorker(h, 0);
     registerApp(h, { maxCores: 2, coresPerExecutor: 2 });
     h.send({ type: 'onDisconnected', remoteAddress: '10.0.0.1/Worker' });
-    expect(h.ctx().workers['worker-0']!.state).toBe('DEAD');
+    expect(workerOf(h, 'worker-0')!.state).toBe('DEAD');
     expect(h.sentOf('WorkerRemoved').map((e) => e.message.message)).toEqual(['10.0.0.1/Worker got disassociated']);
   });
 
@@ -493,7 +495,7 @@ describe('Master: worker liveness', () => {
         if (removed !== undefined) break;
         h.clock.runUntil(START + c);
         h.send({ type: 'CheckForWorkerTimeOut' });
-        if (h.ctx().workers['worker-0']!.state === 'DEAD') removed = c;
+        if (workerOf(h, 'worker-0')!.state === 'DEAD') removed = c;
       }
       expect([h0, removed]).toEqual([h0, removedAt]);
     }
@@ -505,7 +507,7 @@ describe('Master: worker liveness', () => {
     const appId = registerApp(h, { maxCores: 4, coresPerExecutor: 2 });
     h.clock.runUntil(START + 60_001);
     h.send({ type: 'CheckForWorkerTimeOut' });
-    expect(h.ctx().workers['worker-0']).toMatchObject({ state: 'DEAD', coresUsed: 4, executors: [`${appId}/0`, `${appId}/1`] });
+    expect(workerOf(h, 'worker-0')).toMatchObject({ state: 'DEAD', coresUsed: 4, executors: [`${appId}/0`, `${appId}/1`] });
     const app = h.ctx().apps[appId]!;
     expect(app.executors).toEqual({});
     expect(app.coresGranted).toBe(0);
@@ -535,24 +537,24 @@ describe('Master: worker liveness', () => {
     registerApp(h, { maxCores: 2, coresPerExecutor: 2 });
     h.clock.runUntil(START + 30_000);
     h.send({ type: 'CheckForWorkerTimeOut' });
-    expect(h.ctx().workers['worker-0']!.state).toBe('ALIVE');
+    expect(workerOf(h, 'worker-0')!.state).toBe('ALIVE');
     h.clock.runUntil(START + 30_001);
     h.send({ type: 'CheckForWorkerTimeOut' });
     expect(h.sentOf('WorkerRemoved').map((e) => e.message.message)).toEqual(['Not receiving heartbeat for 30 seconds']);
     // Culled once lastHeartbeat < now - (2 + 1) x 30 s.
     h.clock.runUntil(START + 90_000);
     h.send({ type: 'CheckForWorkerTimeOut' });
-    expect(h.ctx().workers['worker-0']).toBeDefined();
+    expect(workerOf(h, 'worker-0')).toBeDefined();
     h.clock.runUntil(START + 90_001);
     h.send({ type: 'CheckForWorkerTimeOut' });
-    expect(h.ctx().workers).toEqual({});
+    expect(bucketed.size(h.ctx().workers)).toBe(0);
   });
 
   it('ignores a heartbeat from a worker that never registered', () => {
     const h = start();
     h.send({ type: 'WorkerHeartbeat', workerId: 'worker-9', worker: '10.0.0.9/Worker' });
     expect(h.takeSent()).toEqual([]);
-    expect(h.ctx().workers).toEqual({});
+    expect(bucketed.size(h.ctx().workers)).toBe(0);
   });
 
   it('refreshes lastHeartbeat of a live worker on WorkerHeartbeat', () => {
@@ -560,7 +562,7 @@ describe('Master: worker liveness', () => {
     registerWorker(h, 0);
     h.clock.runUntil(START + 15_000);
     h.send({ type: 'WorkerHeartbeat', workerId: 'worker-0', worker: '10.0.0.1/Worker' });
-    expect(h.ctx().workers['worker-0']!.lastHeartbeat).toBe(START + 15_000);
+    expect(workerOf(h, 'worker-0')!.lastHeartbeat).toBe(START + 15_000);
   });
 });
 
@@ -577,7 +579,7 @@ describe('Master: application removal', () => {
     expect(sent.filter(([, t]) => t === 'ApplicationFinished').map(([to]) => to)).toEqual(['10.0.0.1/Worker', '10.0.0.2/Worker']);
     expect(sent.filter(([, t]) => t === 'ApplicationRemoved')).toEqual([]);
     expect(h.ctx().apps[appId]!.state).toBe('FINISHED');
-    expect(Object.values(h.ctx().workers).map((w) => w.coresUsed)).toEqual([0, 0]);
+    expect(bucketed.values(h.ctx().workers).map((w) => w.coresUsed)).toEqual([0, 0]);
   });
 
   it('kills the executors first, schedules the freed cores, then sends ApplicationFinished to every listed worker, DEAD ones too', () => {
@@ -681,7 +683,7 @@ describe('Master: application removal', () => {
     expect(h.sentOf('KillExecutor').map((e) => [e.to, e.message])).toEqual([['10.0.0.1/Worker', { type: 'KillExecutor', masterUrl: MASTER, appId, execId: 0 }]]);
     expect(h.ctx().apps[appId]).toMatchObject({ coresGranted: 0, executorLimit: 0, executors: {} });
     expect(h.ctx().apps[appId]!.removedExecutors.map((e) => [e.id, e.state])).toEqual([[0, 'KILLED']]);
-    expect(h.ctx().workers['worker-0']).toMatchObject({ coresUsed: 0, memoryUsed: 0, executors: [] });
+    expect(workerOf(h, 'worker-0')).toMatchObject({ coresUsed: 0, memoryUsed: 0, executors: [] });
     h.takeSent();
     const before = h.ctx();
     h.send({ type: 'ExecutorStateChanged', appId, execId: 0, state: 'KILLED', message: 'Runner thread for executor app/0 interrupted', exitStatus: 143 });
@@ -713,5 +715,79 @@ describe('Master: application removal', () => {
     h.takeSent();
     h.send({ type: 'WorkerLatestState', id: 'worker-9', executors: [{ appId: 'app-old', execId: 4, cores: 1, memory: 1, state: 'RUNNING' }], driverIds: [] });
     expect(h.takeSent()).toEqual([]);
+  });
+});
+
+describe('Master: its context is copied on write and stays JSON', () => {
+  /** Freezes a context and everything in it: a later message that changes it in place throws (ES modules are strict). */
+  const deepFreeze = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  };
+
+  /** Registration, placement, state changes, kills, a lost worker, culled and retained applications. */
+  function story(freeze: boolean) {
+    const h = start({ 'spark.worker.timeout': '60s', 'spark.deploy.retainedApplications': '1' });
+    if (freeze) h.actor.subscribe((s: { context: MasterContext }) => deepFreeze(s.context));
+    deepFreeze(h.ctx());
+    for (const n of [0, 1, 2]) registerWorker(h, n);
+    const appId = registerApp(h, { maxCores: 8, coresPerExecutor: 2 });
+    for (const execId of [0, 1]) h.send({ type: 'ExecutorStateChanged', appId, execId, state: 'RUNNING' });
+    h.send({ type: 'WorkerHeartbeat', workerId: 'worker-0', worker: '10.0.0.1/Worker' });
+    h.send({ type: 'KillExecutors', appId, executorIds: ['1', '1', 'x'] });
+    h.send({ type: 'ExecutorStateChanged', appId, execId: 2, state: 'EXITED', message: 'Command exited with code 1', exitStatus: 1 });
+    h.send({ type: 'RequestExecutors', appId, resourceProfileToTotalExecs: { 0: 3 } });
+    const second = registerApp(h, { maxCores: 4, coresPerExecutor: 2 }, 'driver-1/AppClient');
+    h.clock.runUntil(START + 30_000);
+    for (const n of [1, 2]) h.send({ type: 'WorkerHeartbeat', workerId: `worker-${n}`, worker: `10.0.0.${n + 1}/Worker` });
+    h.clock.runUntil(START + 61_000);
+    h.send({ type: 'CheckForWorkerTimeOut' });
+    h.send({ type: 'WorkerHeartbeat', workerId: 'worker-0', worker: '10.0.0.1/Worker' });
+    h.send({ type: 'WorkerLatestState', id: 'worker-1', executors: [{ appId, execId: 99, state: 'RUNNING', cores: 2, memory: 128 }], driverIds: [] } as never);
+    registerWorker(h, 0);
+    h.send({ type: 'onDisconnected', remoteAddress: DRIVER });
+    h.send({ type: 'UnregisterApplication', appId: second });
+    h.send({ type: 'onDisconnected', remoteAddress: '10.0.0.2/Worker' });
+    return { h, appId, second };
+  }
+
+  it('never changes an earlier snapshot\'s context (each deep-frozen) and sends what an unfrozen Master sends', () => {
+    const frozen = story(true);
+    const plain = story(false);
+    expect(frozen.h.snapshot().status).toBe('active');
+    expect(frozen.h.sent).toEqual(plain.h.sent);
+    expect(frozen.h.ctx()).toEqual(plain.h.ctx());
+    // The story reached the paths that change records in place in Spark.
+    const types = new Set(plain.h.sent.map((e) => e.message.type));
+    for (const type of ['LaunchExecutor', 'KillExecutor', 'ExecutorUpdated', 'WorkerRemoved', 'ReconnectWorker', 'ApplicationFinished']) expect(types).toContain(type);
+    expect(plain.h.sentOf('ExecutorUpdated').some((e) => e.message.state === 'LOST')).toBe(true);
+    // retainedApplications = 1: the first finished application was dropped when the second finished.
+    expect(Object.keys(plain.h.ctx().apps)).toEqual([plain.second]);
+    expect(plain.h.ctx().completedApps).toEqual([plain.second]);
+  });
+
+  it('round-trips through JSON (a persisted snapshot): the same workers and applications, and schedule() places the same executors', () => {
+    const h = start();
+    for (const n of [0, 1, 2]) registerWorker(h, n, 4);
+    const appId = registerApp(h, { maxCores: 8, coresPerExecutor: 2 });
+    h.send({ type: 'KillExecutors', appId, executorIds: ['0'] });
+    const context = h.ctx();
+    const restored = JSON.parse(JSON.stringify(context)) as MasterContext;
+    expect(bucketed.toRecord(restored.workers)).toEqual(bucketed.toRecord(context.workers));
+    expect(restored.apps).toEqual(context.apps);
+    // A new application on the restored context is placed exactly as on the live one.
+    const withApp = (c: MasterContext): MasterContext => ({
+      ...c,
+      apps: { ...c.apps, 'app-2': { ...c.apps[appId]!, id: 'app-2', state: 'WAITING', executors: {}, removedExecutors: [], coresGranted: 0, nextExecutorId: 0, driver: 'driver-2/AppClient' } },
+      waitingApps: [...c.waitingApps, 'app-2'],
+    });
+    // schedule() is pure: it would throw on a frozen context it changed in place.
+    deepFreeze(context);
+    const live = schedule(withApp(context));
+    const again = schedule(withApp(restored));
+    expect(again.out).toEqual(live.out);
+    expect(live.out.filter((o) => o.message.type === 'LaunchExecutor').map((o) => o.to)).toEqual(['10.0.0.2/Worker', '10.0.0.1/Worker']);
+    expect(bucketed.toRecord(again.context.workers)).toEqual(bucketed.toRecord(live.context.workers));
   });
 });

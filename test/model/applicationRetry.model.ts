@@ -12,6 +12,7 @@
  * compared with it again), so both views saturate it there; that keeps the graph finite.
  */
 import { and, assign, setup } from 'xstate';
+import * as bucketed from '../../machines/bucketed.js';
 import type { ApplicationInfo, MasterContext } from '../../machines/master.js';
 import { masterMachine } from '../../machines/master.js';
 import { isApplicationFinished } from '../../machines/states.js';
@@ -87,7 +88,7 @@ function viewOf(state: string, retryCount: number, executors: Slot[]) {
 
 /** The application's executor on each worker (in worker order), as the Master lists it. */
 function slotsOf(ctx: MasterContext, app: ApplicationInfo): Array<{ id: number; state: string } | undefined> {
-  const workerIds = Object.values(ctx.workers).sort((a, b) => (a.host < b.host ? -1 : 1)).map((w) => w.id);
+  const workerIds = bucketed.values(ctx.workers).sort((a, b) => (a.host < b.host ? -1 : 1)).map((w) => w.id);
   return workerIds.map((wid) => Object.values(app.executors).find((e) => e.workerId === wid && e.state !== 'KILLED'));
 }
 

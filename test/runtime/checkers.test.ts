@@ -34,8 +34,8 @@ describe('invariant checkers', () => {
 
   it('catch the Master over-allocating a worker', () => {
     const c = runningCluster();
-    const w = Object.values(ctx<MasterContext>(c, 'master/Master').workers)[0]!;
-    w.cores = 1;
+    const w = bucketed.values(ctx<MasterContext>(c, 'master/Master').workers)[0]!;
+    (w as { cores: number }).cores = 1;
     expect(names(violations(c))).toEqual(['master-resources']);
   });
 

@@ -8,6 +8,7 @@ import { buildReport } from '../../runtime/report.js';
 import { checkInvariants } from '../../runtime/checkers.js';
 import { parseScenario } from '../../runtime/scenario.js';
 import { timelineLines } from '../../runtime/timeline.js';
+import * as bucketed from '../../machines/bucketed.js';
 import type { MasterContext } from '../../machines/master.js';
 
 type Json = Record<string, unknown>;
@@ -103,7 +104,7 @@ describe('standalone cluster', () => {
     expect(worker).toBeUndefined(); // a final actor leaves the system
     const deadLettered = cluster.trace.messages().filter((m) => m.type === 'RegisterWorker' && m.outcome === 'dead-letter');
     expect(deadLettered.length).toBe(17); // the first registration and 16 retries, all sent into the partition
-    expect(Object.values(master().workers).map((w) => w.host).sort()).toEqual(cluster.scenario.workers.slice(1).map((w) => w.host).sort());
+    expect(bucketed.values(master().workers).map((w) => w.host).sort()).toEqual(cluster.scenario.workers.slice(1).map((w) => w.host).sort());
   });
 
   it('gives a byte-identical report and timeline for the same scenario and seed', () => {
