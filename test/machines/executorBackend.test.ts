@@ -126,11 +126,10 @@ describe('CoarseGrainedExecutorBackend: registration', () => {
     expect(h.sentOf('RemoveExecutor')).toEqual([]);
   });
 
-  it('ignores heartbeat ticks and replies and task updates while registering: no Executor exists', () => {
+  it('ignores heartbeat ticks and replies while registering: no Executor exists', () => {
     const h = start();
     h.tick();
     h.answer();
-    h.send({ type: 'taskRunner.statusUpdate', taskId: 1, state: 'RUNNING', data: {} });
     expect(h.snapshot().value).toBe('registering');
     expect(h.sent.map((e) => e.message.type)).toEqual(['RegisterExecutor']);
     expect(h.ctx().executor).toBeNull();
@@ -260,9 +259,13 @@ describe('Executor tasks', () => {
     expect(idleTaskLaunchWorker({ 17: 1, 9: 0, 4: 2 })).toBe(3);
   });
 
-  it('ignores a status update from a task it does not run', () => {
+  it('the end of an actor that is not a running task\'s TaskRunner changes nothing', () => {
     const h = registered();
-    h.send({ type: 'taskRunner.statusUpdate', taskId: 9, state: 'FINISHED', data: {} });
+    launch(h, 1);
+    h.takeSent();
+    h.send({ type: 'xstate.done.actor.task launch worker-5', output: { state: 'FINISHED' }, actorId: 'task launch worker-5' });
+    expect(runningTaskIds(h.ctx())).toEqual([1]);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater', 'task launch worker-0']);
     expect(h.sent).toEqual([]);
   });
 
