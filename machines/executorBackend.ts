@@ -67,6 +67,8 @@ export interface KillMark { interruptThread: boolean; reason: string; atMs: numb
 export interface ExecutorInstance {
   /** Executor.runningTasks: task id -> cpus of its TaskDescription (statusUpdate reports them as taskCpus). */
   runningTasks: Record<number, number>;
+  /** The task launch worker (the thread pool's thread) each running task's TaskRunner runs on: task id -> worker number. */
+  taskLaunchWorkers: Record<number, number>;
   /** Executor.killMarks: KillTasks for tasks not launched (yet), by task id. */
   killMarks: Record<number, KillMark>;
   /** Executor.heartbeatFailures: consecutive heartbeats without a HeartbeatResponse. */
@@ -101,9 +103,28 @@ export type ExecutorBackendEvent =
   | ExecutorReportHeartBeat | HeartbeatResponse | TaskRunnerStatusUpdate
   | PutBlock | ReadBroadcast | BlockManagerExit;
 
-/** The child id of a task's TaskRunner. */
-export function taskRunnerId(taskId: number): string {
-  return `task-${taskId}`;
+/**
+ * The child id of the TaskRunner running on task launch worker `worker` (Spark's pool thread
+ * "Executor task launch worker-<n>"). Workers are reused, as the pool's threads are: the id is not
+ * the task id because XState keeps, per state node and for good, an entry for every event type it
+ * has seen, and a finished TaskRunner sends its parent `xstate.done.actor.<id>` (per-task ids made
+ * that ~235 bytes retained per task: 47 MB at 200,000 tasks).
+ */
+export function taskRunnerId(worker: number): string {
+  return `task launch worker-${worker}`;
+}
+
+/** The child id of a running task's TaskRunner. */
+export function taskRunnerOf(executor: ExecutorInstance, taskId: number): string {
+  return taskRunnerId(executor.taskLaunchWorkers[taskId]!);
+}
+
+/** The lowest-numbered task launch worker no running task uses (a cached pool reuses an idle thread). */
+export function idleTaskLaunchWorker(workers: Record<number, number>): number {
+  const busy = new Set(Object.values(workers));
+  let worker = 0;
+  while (busy.has(worker)) worker++;
+  return worker;
 }
 
 /** Kill marks still alive at `nowMs` (age <= KILL_MARK_TTL_MS), at most the newest MAX_KILL_MARKS. */
@@ -168,7 +189,7 @@ export const executorBackendMachine = setup({
     }),
     /** new Executor(...): its constructor starts the heartbeater and initializes the BlockManager. */
     createExecutor: enqueueActions(({ context, enqueue }) => {
-      enqueue.assign({ executor: { runningTasks: {}, killMarks: {}, heartbeatFailures: 0, awaitingHeartbeatResponse: false } });
+      enqueue.assign({ executor: { runningTasks: {}, taskLaunchWorkers: {}, killMarks: {}, heartbeatFailures: 0, awaitingHeartbeatResponse: false } });
       // Heartbeater.start: scheduleAtFixedRate(initialDelay = intervalMs + (random * intervalMs).asInstanceOf[Int], intervalMs).
       enqueue.spawnChild('ticker', {
         id: 'Heartbeater',
@@ -218,7 +239,7 @@ export const executorBackendMachine = setup({
       if (context.executor) {
         enqueue.stopChild('Heartbeater');
         enqueue.stopChild(BLOCK_MANAGER_CHILD);
-        for (const taskId of runningTaskIds(context)) enqueue.stopChild(taskRunnerId(taskId));
+        for (const taskId of runningTaskIds(context)) enqueue.stopChild(taskRunnerOf(context.executor, taskId));
       }
       enqueue.assign({ exitCode: context.executor ? 0 : 1, stopReason: context.stopReason ?? 'Shutdown' });
     }),
@@ -229,11 +250,17 @@ export const executorBackendMachine = setup({
     launchTask: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'LaunchTask' || !context.executor) return;
       const task = event.data;
-      const id = taskRunnerId(task.taskId);
+      const worker = idleTaskLaunchWorker(context.executor.taskLaunchWorkers);
+      const id = taskRunnerId(worker);
       const now = nowOf(system);
       const { [task.taskId]: mark, ...otherMarks } = context.executor.killMarks;
       enqueue.assign({
-        executor: { ...context.executor, runningTasks: { ...context.executor.runningTasks, [task.taskId]: task.cpus }, killMarks: liveKillMarks(otherMarks, now) },
+        executor: {
+          ...context.executor,
+          runningTasks: { ...context.executor.runningTasks, [task.taskId]: task.cpus },
+          taskLaunchWorkers: { ...context.executor.taskLaunchWorkers, [task.taskId]: worker },
+          killMarks: liveKillMarks(otherMarks, now),
+        },
       });
       enqueue.spawnChild('taskRunner', { id, input: { taskDescription: task } });
       // Spark's cleaner drops marks older than the TTL every KILL_MARK_TTL_MS, so a mark lives 10-20 s
@@ -248,7 +275,7 @@ export const executorBackendMachine = setup({
     killTask: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'KillTask' || !context.executor) return;
       if (context.executor.runningTasks[event.taskId] !== undefined) {
-        enqueue.sendTo(taskRunnerId(event.taskId), { type: 'taskRunner.kill', interruptThread: event.interruptThread, reason: event.reason });
+        enqueue.sendTo(taskRunnerOf(context.executor, event.taskId), { type: 'taskRunner.kill', interruptThread: event.interruptThread, reason: event.reason });
         return;
       }
       const now = nowOf(system);
@@ -266,8 +293,9 @@ export const executorBackendMachine = setup({
       enqueue.sendTo(networkOf(system), toDriver(context, { type: 'StatusUpdate', executorId: context.executorId, taskId: event.taskId, state: event.state, data: event.data, taskCpus: cpus }));
       if (!isTaskFinished(event.state)) return;
       const { [event.taskId]: _finished, ...rest } = context.executor.runningTasks;
-      enqueue.stopChild(taskRunnerId(event.taskId));
-      enqueue.assign({ executor: { ...context.executor, runningTasks: rest } });
+      const { [event.taskId]: _worker, ...otherWorkers } = context.executor.taskLaunchWorkers;
+      enqueue.stopChild(taskRunnerOf(context.executor, event.taskId));
+      enqueue.assign({ executor: { ...context.executor, runningTasks: rest, taskLaunchWorkers: otherWorkers } });
     }),
     /**
      * Executor.reportHeartBeat: askSync(Heartbeat, timeout = spark.executor.heartbeatInterval). The
@@ -311,7 +339,7 @@ export const executorBackendMachine = setup({
       if (event.type !== 'blockManager.exit') return;
       enqueue.stopChild('Heartbeater');
       enqueue.stopChild(BLOCK_MANAGER_CHILD);
-      for (const taskId of runningTaskIds(context)) enqueue.stopChild(taskRunnerId(taskId));
+      for (const taskId of runningTaskIds(context)) enqueue.stopChild(taskRunnerOf(context.executor!, taskId));
       enqueue.assign({ stopReason: event.reason, exitCode: event.exitCode });
     }),
   },
