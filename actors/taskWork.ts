@@ -2,11 +2,18 @@
  * The body of a task attempt, simulated: it runs for a duration and then succeeds, or throws
  * where the scenario injects a task failure. Not a Spark class: the stand-in for Task.run inside
  * Executor.TaskRunner. Durations and failures are decided by the runtime (runtime/workload.ts);
- * this actor only keeps time on the system clock.
+ * this module only keeps time on the system clock.
+ *
+ * The body is a timer owned by its TaskRunner, not an actor: the TaskRunner's RUNNING state
+ * starts it (`runTaskBody`) and interrupts it on exit (`interruptTaskBody`), and the timer reports
+ * work.succeeded or work.failed to the TaskRunner. A callback actor spawned and stopped per task
+ * (two more transitions, its creation, and a copy of the TaskRunner's children each way) cost
+ * about a third of a busy cluster's CPU (scenario 1, 1,000 executors: 8.6 s -> 5.5 s).
  */
-import { fromCallback, type EventObject } from 'xstate';
+import type { AnyActorRef } from 'xstate';
 import type { TaskDescription, WorkFailed, WorkSucceeded } from '../machines/protocol.js';
 import type { SimClock } from '../machines/clock.js';
+import type { TaskRunnerContext } from '../machines/task.js';
 
 export interface TaskOutcome {
   durationMs: number;
@@ -20,13 +27,40 @@ export interface TaskWorkEnvironment {
   outcome(task: TaskDescription): TaskOutcome;
 }
 
+interface BodyActionArgs { context: TaskRunnerContext; self: AnyActorRef }
+
+/** The TaskRunner's `runTaskBody` and `interruptTaskBody` actions, timed on `env.clock`. */
 export function createTaskWork(env: TaskWorkEnvironment) {
-  return fromCallback<EventObject, { taskDescription: TaskDescription }>(({ input, sendBack }) => {
-    const outcome = env.outcome(input.taskDescription);
-    const timer = env.clock.setTimeout(() => {
-      const done: WorkSucceeded | WorkFailed = outcome.failure ? { type: 'work.failed', ...outcome.failure } : { type: 'work.succeeded' };
-      sendBack(done);
-    }, outcome.durationMs);
-    return () => env.clock.clearTimeout(timer);
-  });
+  /** The pending timer of each running body, by its TaskRunner. */
+  const timers = new Map<AnyActorRef, unknown>();
+  const interrupt = (runner: AnyActorRef) => {
+    const timer = timers.get(runner);
+    if (timer === undefined) return;
+    timers.delete(runner);
+    env.clock.clearTimeout(timer);
+  };
+  return {
+    runTaskBody: ({ context, self }: BodyActionArgs) => {
+      let started = false;
+      self.subscribe({
+        // The body starts once the TaskRunner's step has run its effects (the RUNNING report goes
+        // out first): the first snapshot this observer sees is the one that entered RUNNING. That is
+        // where a spawned body actor started, so timers keep their order on the clock.
+        next: () => {
+          if (started) return;
+          started = true;
+          const outcome = env.outcome(context.taskDescription);
+          timers.set(self, env.clock.setTimeout(() => {
+            timers.delete(self);
+            const done: WorkSucceeded | WorkFailed = outcome.failure ? { type: 'work.failed', ...outcome.failure } : { type: 'work.succeeded' };
+            self.send(done);
+          }, outcome.durationMs));
+        },
+        // A TaskRunner stopped with its executor (no exit actions run) takes its body with it.
+        complete: () => interrupt(self),
+        error: () => interrupt(self),
+      });
+    },
+    interruptTaskBody: ({ self }: BodyActionArgs) => interrupt(self),
+  };
 }

@@ -21,6 +21,9 @@ export interface BenchOptions { full: boolean; tiny: boolean; repeats: number; o
 
 const MEASURE = fileURLToPath(new URL('./measure.ts', import.meta.url));
 
+/** A child's Node flags: tsx's loader, and this process's heap sizes (`node --max-semi-space-size=128 --import tsx bench/run.ts` measures with that option). */
+export const childFlags = (execArgv: readonly string[]) => [...execArgv.filter((a) => /^--max-(semi|old)-space-size=/.test(a)), '--import', 'tsx'];
+
 function stat(values: number[]): Stat {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -32,7 +35,7 @@ function stat(values: number[]): Stat {
 function repeat(m: Measurement, repeats: number, log: (s: string) => void): MeasureResult[] {
   const out: MeasureResult[] = [];
   for (let i = 0; i < repeats; i++) {
-    const stdout = execFileSync(process.execPath, ['--import', 'tsx', MEASURE, JSON.stringify(m)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const stdout = execFileSync(process.execPath, [...childFlags(process.execArgv), MEASURE, JSON.stringify(m)], { encoding: 'utf8', maxBuffer: 1 << 20 });
     out.push(JSON.parse(stdout.trim().split('\n').pop()!) as MeasureResult);
     log(`  ${m.kind} ${'shape' in m ? `${m.shape.name} ` : ''}run ${i + 1}/${repeats}: ${(out[i]!.wallMs / 1000).toFixed(2)} s`);
   }

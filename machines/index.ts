@@ -22,7 +22,7 @@ export * as taskScheduler from './taskScheduler.js';
 export { dagSchedulerMachine, jobSummaries, dagStep, stageIdOf, JOB_ABORTED_PREFIX, type DagSchedulerContext, type DagSchedulerEvent, type JobInfo, type StageInfo, type JobSummary } from './dagScheduler.js';
 export { heartbeatReceiverMachine, validateHeartbeatConf, executorTimeoutMs, expiredExecutors, EXPIRE_DEAD_HOSTS_TIMER, type HeartbeatReceiverContext, type HeartbeatReceiverInput, type HeartbeatReceiverEvent } from './heartbeatReceiver.js';
 export { executorBackendMachine, KILL_MARK_TTL_MS, MAX_KILL_MARKS, HEARTBEAT_FAILURE_EXIT_CODE, BLOCK_MANAGER_PORT, liveKillMarks, runningTaskIds, taskRunnerId, type ExecutorBackendContext, type ExecutorBackendInput, type ExecutorBackendEvent, type ExecutorBackendOutput, type ExecutorInstance, type KillMark } from './executorBackend.js';
-export { taskRunnerMachine, taskWorkPlaceholder, statusUpdate as taskStatusUpdate, type TaskRunnerInput, type TaskRunnerEvent, type TaskRunnerContext, type TaskRunnerOutput } from './task.js';
+export { taskRunnerMachine, taskBodyPlaceholders, statusUpdate as taskStatusUpdate, type TaskRunnerInput, type TaskRunnerEvent, type TaskRunnerContext, type TaskRunnerOutput } from './task.js';
 export { allocationManagerMachine, schedule as allocationSchedule, onListenerEvent as allocationOnListenerEvent, maxNumExecutorsNeeded, initialAllocationContext, type AllocationManagerContext, type AllocationManagerEvent, type TargetChange } from './allocationManager.js';
 export * as executorMonitor from './executorMonitor.js';
 export * as bucketed from './bucketed.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fromCallback, type EventObject } from 'xstate';
+import { fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import {
   executorBackendMachine, KILL_MARK_TTL_MS, MAX_KILL_MARKS, runningTaskIds, type ExecutorBackendContext, type ExecutorBackendOutput,
 } from '../../machines/executorBackend.js';
-import { taskRunnerMachine, type TaskRunnerInput } from '../../machines/task.js';
+import { taskRunnerMachine, type TaskRunnerContext } from '../../machines/task.js';
 import { resolveConf, type RawConf } from '../../machines/conf.js';
 import type { TaskDescription, WorkFailed, WorkSucceeded } from '../../machines/protocol.js';
 import type { TickerInput } from '../../machines/ticker.js';
@@ -21,13 +21,18 @@ const HEARTBEAT_RECEIVER = 'driver-0/HeartbeatReceiver';
 function start(options: { jitter?: number; conf?: RawConf; realTicker?: boolean } = {}) {
   const bodies = new Map<number, (e: WorkSucceeded | WorkFailed) => void>();
   const tickers: TickerInput[] = [];
-  const work = fromCallback<EventObject, TaskRunnerInput>(({ input, sendBack }) => {
-    bodies.set(input.taskDescription.taskId, (e) => sendBack(e));
-    return () => bodies.delete(input.taskDescription.taskId);
-  });
+  // A body runs until the test finishes it; it ends when its TaskRunner leaves RUNNING or is stopped with the executor.
+  const taskBody = {
+    runTaskBody: ({ context, self }: { context: TaskRunnerContext; self: AnyActorRef }) => {
+      const { taskId } = context.taskDescription;
+      bodies.set(taskId, (e) => self.send(e));
+      self.subscribe({ complete: () => bodies.delete(taskId), error: () => bodies.delete(taskId) });
+    },
+    interruptTaskBody: ({ context }: { context: TaskRunnerContext }) => void bodies.delete(context.taskDescription.taskId),
+  };
   const recordingTicker = fromCallback<EventObject, TickerInput>(({ input }) => void tickers.push(input));
   const logic = executorBackendMachine.provide({
-    actors: { ticker: options.realTicker ? tickerLogic : recordingTicker, taskRunner: taskRunnerMachine.provide({ actors: { taskWork: work } }) },
+    actors: { ticker: options.realTicker ? tickerLogic : recordingTicker, taskRunner: taskRunnerMachine.provide({ actions: taskBody }) },
   });
   const h = startMachine(logic, {
     input: { address: ADDRESS, executorId: '3', appId: 'app-1', hostname: '10.0.0.1', cores: 4, driverUrl: DRIVER, conf: resolveConf(options.conf ?? {}).conf, heartbeatJitter: options.jitter ?? 0.5 },

@@ -83,6 +83,21 @@ describe('DriverEndpoint: registration and offers', () => {
     expect(h.ctx().scheduler.taskSets['0.0']!.successful.join('')).toBe('100');
   });
 
+  it('a finished task\'s cpus are free again unless the offer that follows relaunches on them', () => {
+    const h = start();
+    ready(h, '1', 2);
+    submit(h, 3);
+    expect(h.ctx().executors['1']!.freeCores).toBe(0);
+    update(h, '1', 0, 'FINISHED');
+    expect(launches(h).map(([, tid]) => tid)).toEqual([0, 1, 2]);
+    expect(h.ctx().executors['1']!.freeCores).toBe(0);
+    update(h, '1', 1, 'FINISHED');
+    expect(h.ctx().executors['1']!.freeCores).toBe(1);
+    update(h, '1', 2, 'FAILED');
+    expect(h.ctx().executors['1']!.freeCores).toBe(1);
+    expect(launches(h).map(([, tid]) => tid)).toEqual([0, 1, 2, 3]);
+  });
+
   it('ignores a finished update from an unknown executor (no cores returned, no offer)', () => {
     const h = start();
     ready(h, '1', 1);

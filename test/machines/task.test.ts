@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromCallback, type AnyStateMachine, type EventObject } from 'xstate';
+import type { AnyStateMachine } from 'xstate';
 import { taskRunnerMachine, type TaskRunnerInput } from '../../machines/task.js';
 import type { TaskDescription, TaskRunnerStatusUpdate, WorkFailed, WorkSucceeded } from '../../machines/protocol.js';
 import { droppedEvents, startMachine } from '../support/harness.js';
@@ -9,18 +9,28 @@ const taskDescription: TaskDescription = { taskId: 5, attemptNumber: 1, executor
 /** A task body stand-in that records that it started and reports what the test tells it to. */
 function start() {
   const bodies: TaskRunnerInput[] = [];
-  const work = fromCallback<EventObject, TaskRunnerInput>(({ input, receive, sendBack }) => {
-    bodies.push(input);
-    receive((e) => sendBack((e as unknown as { report: EventObject }).report));
-  });
-  const h = startMachine(taskRunnerMachine.provide({ actors: { taskWork: work } }), { input: { taskDescription }, systemId: 'task' });
-  const body = () => h.snapshot().children['work'] as { send(e: EventObject): void } | undefined;
+  let running: ((report: WorkSucceeded | WorkFailed) => void) | undefined;
+  const h = startMachine(
+    taskRunnerMachine.provide({
+      actions: {
+        runTaskBody: ({ context, self }) => {
+          bodies.push({ taskDescription: context.taskDescription });
+          running = (report) => self.send(report);
+        },
+        interruptTaskBody: () => {
+          running = undefined;
+        },
+      },
+    }),
+    { input: { taskDescription }, systemId: 'task' },
+  );
   return {
     ...h,
     bodies,
-    body,
+    /** The running body's report function; undefined once it was interrupted or before it started. */
+    body: () => running,
     /** The body reports `event` to its TaskRunner (as the runtime's timed stand-in does). */
-    bodyReports: (report: WorkSucceeded | WorkFailed) => body()!.send({ type: 'report', report } as EventObject),
+    bodyReports: (report: WorkSucceeded | WorkFailed) => running!(report),
     updates: () => h.toParent as TaskRunnerStatusUpdate[],
     /** Sends events to a TaskRunner that has finished; returns the types XState reports as dropped. */
     dropped: (...events: Array<{ type: string } & Record<string, unknown>>) => droppedEvents(h.send, events),
@@ -46,7 +56,7 @@ describe('Executor.TaskRunner', () => {
     expect(h.bodies).toEqual([{ taskDescription }]);
   });
 
-  it('a body that returns ends the attempt FINISHED, reported once, and the body actor is stopped', () => {
+  it('a body that returns ends the attempt FINISHED, reported once, and the body is no longer running', () => {
     const h = start();
     h.send({ type: 'taskRunner.run' });
     h.bodyReports({ type: 'work.succeeded' });
