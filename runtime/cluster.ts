@@ -34,7 +34,7 @@ import { SeededRandom, seededIds } from './random.js';
 import { Trace } from './trace.js';
 import { Workload } from './workload.js';
 import { FaultInjector } from './faults.js';
-import { InvariantViolation, violations } from './checkers.js';
+import { CheckRunner, InvariantViolation } from './checkers.js';
 import type { ApplicationSpec, NodeManagerSpec, Scenario, WorkerSpec } from './scenario.js';
 
 export const MASTER_PROCESS = 'master';
@@ -107,11 +107,14 @@ export class Cluster {
   private violation: InvariantViolation | undefined;
   /** Checked mode: messages sent and not yet delivered, dropped or dead-lettered (held ones included), by envelope id. */
   private readonly inFlight = new Map<string, Envelope>();
+  /** Each application's SparkContext system id: looked up after every delivered message in checked runs. */
+  private readonly sparkContextIds: readonly string[];
 
   constructor(readonly scenario: Scenario, options: ClusterOptions = {}) {
     this.seed = options.seed ?? scenario.seed;
     this.checked = options.checked ?? false;
     this.clock = new VirtualClock(scenario.startTimeMs);
+    this.sparkContextIds = scenario.applications.map((app) => driverAddress(app, ENDPOINT.SparkContext));
     this.trace = new Trace({ keepEntries: options.keepTrace ?? true }, scenario.startTimeMs);
     this.workload = new Workload(scenario, this.seed);
     this.faults = new FaultInjector(this);
@@ -149,6 +152,7 @@ export class Cluster {
     this.started = true;
     const { scenario } = this;
     this.root.start();
+    const checks = new CheckRunner();
     const observer = this.checked
       ? {
           onSend: (envelope: Envelope) => this.inFlight.set(envelope.id, envelope),
@@ -158,7 +162,7 @@ export class Cluster {
           },
           afterDelivery: (envelope: { type?: string; message: { type: string } }) => {
             if (this.violation) return;
-            const found = violations(this);
+            const found = checks.violations(this);
             if (found.length > 0) {
               const [checker, ...detail] = found[0]!.split(': ');
               this.violation = new InvariantViolation(checker!, this.clock.now() - scenario.startTimeMs, `${detail.join(': ')} (after ${envelope.message.type})`);
@@ -322,9 +326,9 @@ export class Cluster {
    * reached a final state is no longer registered under its system id, but keeps its snapshot).
    */
   driverEndpoint(appIndex: number, endpoint: (typeof ENDPOINT)[keyof typeof ENDPOINT]): AnyActorRef | undefined {
-    const app = this.scenario.applications[appIndex];
-    if (!app) return undefined;
-    return this.actor(driverAddress(app, ENDPOINT.SparkContext))?.getSnapshot().children?.[endpoint] as AnyActorRef | undefined;
+    const id = this.sparkContextIds[appIndex];
+    if (id === undefined) return undefined;
+    return this.actor(id)?.getSnapshot().children?.[endpoint] as AnyActorRef | undefined;
   }
 
   /** An actor by system id (read-only use: snapshots for projections, never for decisions). */

@@ -1,6 +1,8 @@
 /** Each invariant checker catches a violation planted on purpose in a running cluster's books. */
 import { describe, expect, it } from 'vitest';
-import { CHECKERS, checkInvariants, traceViolations, violations } from '../../runtime/checkers.js';
+import { CHECKERS, CheckRunner, checkInvariants, traceViolations, violations, type Checker } from '../../runtime/checkers.js';
+import type { Cluster } from '../../runtime/cluster.js';
+import { stormScenario } from '../../runtime/storm.js';
 import { createCluster } from '../../runtime/cluster.js';
 import { parseScenario } from '../../runtime/scenario.js';
 import type { MasterContext } from '../../machines/master.js';
@@ -124,5 +126,79 @@ describe('invariant checkers', () => {
 
   it('names every checker once', () => {
     expect(new Set(CHECKERS.map((c) => c.name)).size).toBe(CHECKERS.length);
+  });
+});
+
+describe('CheckRunner: the checks of a checked run, skipping a checker whose inputs did not change', () => {
+  it('re-runs a checker only when one of its inputs is a different value, and always runs one without inputs', () => {
+    let input: object = {};
+    let runs = 0;
+    let plainRuns = 0;
+    const memoised: Checker = { name: 'memoised', inputs: () => [input, 'same'], check: () => [`run ${++runs}`] };
+    const plain: Checker = { name: 'plain', check: () => [`run ${++plainRuns}`] };
+    const runner = new CheckRunner([memoised, plain]);
+    const cluster = {} as Cluster;
+    expect(runner.violations(cluster)).toEqual(['memoised: run 1', 'plain: run 1']);
+    expect(runner.violations(cluster)).toEqual(['memoised: run 1', 'plain: run 2']);
+    input = {};
+    expect(runner.violations(cluster)).toEqual(['memoised: run 2', 'plain: run 3']);
+  });
+
+  it('finds what running every checker finds, at every simulated instant of fault storms (standalone, dynamic allocation, YARN)', () => {
+    for (const variant of [{}, { dynamicAllocation: true }, { clusterManager: 'yarn' as const }]) for (const seed of [1, 2, 3, 7]) {
+      const cluster = createCluster(parseScenario(stormScenario({ seed, mode: 'safety', ...variant }), 'storm.json'), { checked: false });
+      const runner = new CheckRunner();
+      cluster.start();
+      let instants = 0;
+      let found = 0;
+      for (let next = cluster.clock.nextDeadline(); next !== undefined && next <= cluster.scenario.startTimeMs + cluster.scenario.stopAtMs; next = cluster.clock.nextDeadline()) {
+        cluster.clock.runUntil(next);
+        const all = violations(cluster);
+        expect(runner.violations(cluster)).toEqual(all);
+        instants++;
+        found += all.length;
+      }
+      expect(instants).toBeGreaterThan(200);
+      expect(found).toBe(0);
+    }
+  });
+
+  it("whatever a checker's check reads of a context is among its inputs, or the context itself is (so unchanged inputs mean an unchanged result)", () => {
+    for (const variant of [{}, { dynamicAllocation: true }, { clusterManager: 'yarn' as const }]) {
+      const cluster = createCluster(parseScenario(stormScenario({ seed: 2, mode: 'safety', ...variant }), 'storm.json'), { checked: false });
+      cluster.run(60_000);
+      // The cluster as a checker sees it: every field read of a snapshot's context is recorded with its context.
+      const read: Array<{ context: object; field: string; value: unknown }> = [];
+      const recordingContext = (context: object) => new Proxy(context, {
+        get: (target, field) => {
+          const value = Reflect.get(target, field);
+          if (typeof field === 'string') read.push({ context: target, field, value });
+          return value;
+        },
+      });
+      const recording = (ref: ReturnType<Cluster['actor']>) => ref && new Proxy(ref, {
+        get: (target, key) => (key === 'getSnapshot'
+          ? () => {
+              const snapshot = target.getSnapshot();
+              return snapshot.context ? { ...snapshot, status: snapshot.status, context: recordingContext(snapshot.context) } : snapshot;
+            }
+          : Reflect.get(target, key)),
+      });
+      const watched = Object.create(cluster) as Cluster;
+      watched.actor = (id) => recording(cluster.actor(id));
+      watched.driverEndpoint = (index, endpoint) => recording(cluster.driverEndpoint(index, endpoint));
+      let reads = 0;
+      for (const checker of CHECKERS.filter((c) => c.inputs)) {
+        read.length = 0;
+        const found = checker.check(watched);
+        expect(found, checker.name).toEqual(checker.check(cluster));
+        const inputs = new Set(checker.inputs!(cluster));
+        const covered = (r: (typeof read)[number]) => inputs.has(r.context) || (typeof r.value === 'object' && r.value !== null && inputs.has(r.value));
+        const uncovered = read.filter((r) => !covered(r)).map((r) => `${checker.name} reads ${r.field}`);
+        expect(uncovered).toEqual([]);
+        reads += read.length;
+      }
+      expect(reads).toBeGreaterThan(10);
+    }
   });
 });
