@@ -12,8 +12,8 @@
  *   action `runTaskBody` starts it and the exit action `interruptTaskBody` interrupts it (the
  *   runtime provides both: a timer on the system clock, actors/taskWork.ts), and the body reports
  *   work.succeeded or work.failed to this TaskRunner. The body is not an actor: Task.run is not a
- *   Spark endpoint, and an actor spawned and stopped per task cost ~35 % of a busy cluster's CPU
- *   (scenario 1: 8.6 s -> 5.5 s). A kill ends the attempt at once as KILLED: the model's task bodies honour
+ *   Spark endpoint, and an actor spawned and stopped per task cost 5-11 % of a busy cluster's CPU
+ *   (scenario 1: 6.9 s -> 6.4 s, medians of 4 interleaved pairs). A kill ends the attempt at once as KILLED: the model's task bodies honour
  *   interrupts immediately. (Spark: task.kill marks the TaskContext interrupted, and interrupts the
  *   thread if asked; a body that never checks still ends KILLED, at the latest when run() calls
  *   killTaskIfInterrupted after it. Both interruptThread values therefore end the same way here.)
