@@ -1,7 +1,9 @@
 /**
  * CoarseGrainedExecutorBackend, with the Executor it creates and the Executor's heartbeater: one
- * executor process. It registers with the driver, runs a TaskRunner per LaunchTask, reports task
- * status, heartbeats to the HeartbeatReceiver, and ends with the JVM's exit code (the output).
+ * executor process. It registers with the driver, runs a TaskRunner per LaunchTask (each sends its
+ * own StatusUpdates from this endpoint, as statusUpdate runs on the task's thread in Spark, and
+ * leaves runningTasks when it ends), heartbeats to the HeartbeatReceiver, and ends with the JVM's
+ * exit code (the output).
  * Models core/.../spark/executor/CoarseGrainedExecutorBackend.scala, Executor.scala (launchTask,
  * killTask, kill marks, reportHeartBeat, stop) and core/.../spark/Heartbeater.scala;
  * shared/spark-semantics.md sections 2.1-2.3.
@@ -19,17 +21,16 @@
  * ask, so `driver.nonEmpty` holds from the start; here the driver's address is known from the
  * input, and exitExecutor(notifyDriver = true) always reaches it.
  */
-import { assign, enqueueActions, raise, setup } from 'xstate';
+import { assign, enqueueActions, raise, setup, type DoneActorEvent } from 'xstate';
 import { num, type ResolvedConf } from './conf.js';
 import { nowOf } from './clock.js';
 import { ENDPOINT, processOf, siblingAddress } from './ids.js';
 import type {
   Address, ExecutorReportHeartBeat, HeartbeatResponse, KillTask, LaunchTask, OnDisconnected, RegisteredExecutor, RegisterExecutorFailed,
-  RpcMessage, Shutdown, StopExecutor, TaskRunnerStatusUpdate,
+  RpcMessage, Shutdown, StopExecutor,
 } from './protocol.js';
 import { networkOf, rpc } from './rpc.js';
-import { isTaskFinished } from './states.js';
-import { taskRunnerMachine } from './task.js';
+import { taskRunnerMachine, type TaskRunnerOutput } from './task.js';
 import { tickerPlaceholder } from './ticker.js';
 import { blockManagerMachine, maxOnHeapMemory, type BlockManagerExit, type PutBlock, type ReadBroadcast } from './blockManager.js';
 
@@ -67,6 +68,8 @@ export interface KillMark { interruptThread: boolean; reason: string; atMs: numb
 export interface ExecutorInstance {
   /** Executor.runningTasks: task id -> cpus of its TaskDescription (statusUpdate reports them as taskCpus). */
   runningTasks: Record<number, number>;
+  /** The task launch worker (the thread pool's thread) each running task's TaskRunner runs on: task id -> worker number. */
+  taskLaunchWorkers: Record<number, number>;
   /** Executor.killMarks: KillTasks for tasks not launched (yet), by task id. */
   killMarks: Record<number, KillMark>;
   /** Executor.heartbeatFailures: consecutive heartbeats without a HeartbeatResponse. */
@@ -98,12 +101,37 @@ export interface ExecutorBackendOutput { exitCode: number; reason: string }
 
 export type ExecutorBackendEvent =
   | RegisteredExecutor | RegisterExecutorFailed | LaunchTask | KillTask | StopExecutor | Shutdown | OnDisconnected
-  | ExecutorReportHeartBeat | HeartbeatResponse | TaskRunnerStatusUpdate
+  | ExecutorReportHeartBeat | HeartbeatResponse | DoneActorEvent<TaskRunnerOutput>
   | PutBlock | ReadBroadcast | BlockManagerExit;
 
-/** The child id of a task's TaskRunner. */
-export function taskRunnerId(taskId: number): string {
-  return `task-${taskId}`;
+/**
+ * The child id of the TaskRunner running on task launch worker `worker` (Spark's pool thread
+ * "Executor task launch worker-<n>"). Workers are reused, as the pool's threads are: the id is not
+ * the task id because XState keeps, per state node and for good, an entry for every event type it
+ * has seen, and a finished TaskRunner sends its parent `xstate.done.actor.<id>` (per-task ids made
+ * that ~235 bytes retained per task: 47 MB at 200,000 tasks).
+ */
+export function taskRunnerId(worker: number): string {
+  return `task launch worker-${worker}`;
+}
+
+/** The child id of a running task's TaskRunner. */
+export function taskRunnerOf(executor: ExecutorInstance, taskId: number): string {
+  return taskRunnerId(executor.taskLaunchWorkers[taskId]!);
+}
+
+/** The running task whose TaskRunner has child id `actorId`, if any. */
+export function taskOfRunner(executor: ExecutorInstance, actorId: string): number | undefined {
+  for (const [taskId, worker] of Object.entries(executor.taskLaunchWorkers)) if (taskRunnerId(worker) === actorId) return Number(taskId);
+  return undefined;
+}
+
+/** The lowest-numbered task launch worker no running task uses (a cached pool reuses an idle thread). */
+export function idleTaskLaunchWorker(workers: Record<number, number>): number {
+  const busy = new Set(Object.values(workers));
+  let worker = 0;
+  while (busy.has(worker)) worker++;
+  return worker;
 }
 
 /** Kill marks still alive at `nowMs` (age <= KILL_MARK_TTL_MS), at most the newest MAX_KILL_MARKS. */
@@ -168,7 +196,7 @@ export const executorBackendMachine = setup({
     }),
     /** new Executor(...): its constructor starts the heartbeater and initializes the BlockManager. */
     createExecutor: enqueueActions(({ context, enqueue }) => {
-      enqueue.assign({ executor: { runningTasks: {}, killMarks: {}, heartbeatFailures: 0, awaitingHeartbeatResponse: false } });
+      enqueue.assign({ executor: { runningTasks: {}, taskLaunchWorkers: {}, killMarks: {}, heartbeatFailures: 0, awaitingHeartbeatResponse: false } });
       // Heartbeater.start: scheduleAtFixedRate(initialDelay = intervalMs + (random * intervalMs).asInstanceOf[Int], intervalMs).
       enqueue.spawnChild('ticker', {
         id: 'Heartbeater',
@@ -218,7 +246,7 @@ export const executorBackendMachine = setup({
       if (context.executor) {
         enqueue.stopChild('Heartbeater');
         enqueue.stopChild(BLOCK_MANAGER_CHILD);
-        for (const taskId of runningTaskIds(context)) enqueue.stopChild(taskRunnerId(taskId));
+        for (const taskId of runningTaskIds(context)) enqueue.stopChild(taskRunnerOf(context.executor, taskId));
       }
       enqueue.assign({ exitCode: context.executor ? 0 : 1, stopReason: context.stopReason ?? 'Shutdown' });
     }),
@@ -229,13 +257,19 @@ export const executorBackendMachine = setup({
     launchTask: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'LaunchTask' || !context.executor) return;
       const task = event.data;
-      const id = taskRunnerId(task.taskId);
+      const worker = idleTaskLaunchWorker(context.executor.taskLaunchWorkers);
+      const id = taskRunnerId(worker);
       const now = nowOf(system);
       const { [task.taskId]: mark, ...otherMarks } = context.executor.killMarks;
       enqueue.assign({
-        executor: { ...context.executor, runningTasks: { ...context.executor.runningTasks, [task.taskId]: task.cpus }, killMarks: liveKillMarks(otherMarks, now) },
+        executor: {
+          ...context.executor,
+          runningTasks: { ...context.executor.runningTasks, [task.taskId]: task.cpus },
+          taskLaunchWorkers: { ...context.executor.taskLaunchWorkers, [task.taskId]: worker },
+          killMarks: liveKillMarks(otherMarks, now),
+        },
       });
-      enqueue.spawnChild('taskRunner', { id, input: { taskDescription: task } });
+      enqueue.spawnChild('taskRunner', { id, input: { taskDescription: task, execBackend: { address: context.address, executorId: context.executorId, driverUrl: context.driverUrl } } });
       // Spark's cleaner drops marks older than the TTL every KILL_MARK_TTL_MS, so a mark lives 10-20 s
       // there; the model keeps the guaranteed part: a mark kills a launch at most 10 s after it.
       if (mark && now - mark.atMs <= KILL_MARK_TTL_MS) enqueue.sendTo(id, { type: 'taskRunner.kill', interruptThread: mark.interruptThread, reason: mark.reason });
@@ -248,7 +282,7 @@ export const executorBackendMachine = setup({
     killTask: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'KillTask' || !context.executor) return;
       if (context.executor.runningTasks[event.taskId] !== undefined) {
-        enqueue.sendTo(taskRunnerId(event.taskId), { type: 'taskRunner.kill', interruptThread: event.interruptThread, reason: event.reason });
+        enqueue.sendTo(taskRunnerOf(context.executor, event.taskId), { type: 'taskRunner.kill', interruptThread: event.interruptThread, reason: event.reason });
         return;
       }
       const now = nowOf(system);
@@ -256,18 +290,18 @@ export const executorBackendMachine = setup({
       enqueue.assign({ executor: { ...context.executor, killMarks: liveKillMarks(marks, now) } });
     }),
     /**
-     * statusUpdate(taskId, state, data): StatusUpdate(executorId, taskId, state, data, taskCpus) to the
-     * driver; a finished TaskRunner leaves runningTasks (run()'s finally) and its actor is stopped.
+     * A TaskRunner ended, after its terminal statusUpdate (the TaskRunner sends StatusUpdate itself,
+     * as execBackend.statusUpdate runs on the task's thread): run()'s finally removes it from
+     * runningTasks, and its actor is stopped.
      */
-    statusUpdate: enqueueActions(({ context, event, enqueue, system }) => {
-      if (event.type !== 'taskRunner.statusUpdate' || !context.executor) return;
-      const cpus = context.executor.runningTasks[event.taskId];
-      if (cpus === undefined) return; // only running TaskRunners report
-      enqueue.sendTo(networkOf(system), toDriver(context, { type: 'StatusUpdate', executorId: context.executorId, taskId: event.taskId, state: event.state, data: event.data, taskCpus: cpus }));
-      if (!isTaskFinished(event.state)) return;
-      const { [event.taskId]: _finished, ...rest } = context.executor.runningTasks;
-      enqueue.stopChild(taskRunnerId(event.taskId));
-      enqueue.assign({ executor: { ...context.executor, runningTasks: rest } });
+    taskRunnerEnded: enqueueActions(({ context, event, enqueue }) => {
+      if (!context.executor || !('actorId' in event)) return;
+      const taskId = taskOfRunner(context.executor, event.actorId);
+      if (taskId === undefined) return;
+      const { [taskId]: _finished, ...rest } = context.executor.runningTasks;
+      const { [taskId]: _worker, ...otherWorkers } = context.executor.taskLaunchWorkers;
+      enqueue.stopChild(event.actorId);
+      enqueue.assign({ executor: { ...context.executor, runningTasks: rest, taskLaunchWorkers: otherWorkers } });
     }),
     /**
      * Executor.reportHeartBeat: askSync(Heartbeat, timeout = spark.executor.heartbeatInterval). The
@@ -311,7 +345,7 @@ export const executorBackendMachine = setup({
       if (event.type !== 'blockManager.exit') return;
       enqueue.stopChild('Heartbeater');
       enqueue.stopChild(BLOCK_MANAGER_CHILD);
-      for (const taskId of runningTaskIds(context)) enqueue.stopChild(taskRunnerId(taskId));
+      for (const taskId of runningTaskIds(context)) enqueue.stopChild(taskRunnerOf(context.executor!, taskId));
       enqueue.assign({ stopReason: event.reason, exitCode: event.exitCode });
     }),
   },
@@ -363,7 +397,6 @@ export const executorBackendMachine = setup({
         onDisconnected: ON_DISCONNECTED,
         'executor.reportHeartBeat': { description: 'Ignored: no Executor, so no heartbeater yet.' },
         HeartbeatResponse: { description: 'Ignored: no Heartbeat was sent yet.' },
-        'taskRunner.statusUpdate': { description: 'Ignored: no TaskRunner exists yet.' },
       },
     },
     running: {
@@ -374,7 +407,7 @@ export const executorBackendMachine = setup({
           { description: 'executor.launchTask(this, taskDesc) (Executor.scala).', actions: 'launchTask' },
         ],
         KillTask: { description: 'executor.killTask(taskId, interruptThread, reason) (Executor.scala).', actions: 'killTask' },
-        'taskRunner.statusUpdate': { description: 'statusUpdate: StatusUpdate with the task\'s cpus to the driver; a finished TaskRunner is removed.', actions: 'statusUpdate' },
+        'xstate.done.actor.*': { description: 'A TaskRunner ended (its terminal StatusUpdate is on its way to the driver): runningTasks.remove(taskId) in run()\'s finally; the runner is stopped.', actions: 'taskRunnerEnded' },
         'executor.reportHeartBeat': [
           {
             guard: 'heartbeatFailuresExhausted',

@@ -256,8 +256,6 @@ export interface JobFailed { type: 'JobFailed'; jobId: number; exception: string
 // ---------------------------------------------------------------------------------------------
 // Inside an executor process: CoarseGrainedExecutorBackend <-> TaskRunner <-> simulated task work
 
-/** ExecutorBackend.statusUpdate, TaskRunner -> CoarseGrainedExecutorBackend. */
-export interface TaskRunnerStatusUpdate { type: 'taskRunner.statusUpdate'; taskId: number; state: TaskState; data: StatusUpdateData }
 /** Executor.launchTask: threadPool.execute(runner); a pool thread calls TaskRunner.run(). */
 export interface TaskRunnerRun { type: 'taskRunner.run' }
 /** TaskRunner.kill(interruptThread, reason). */

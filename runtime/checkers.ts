@@ -198,7 +198,11 @@ export const CHECKERS: readonly Checker[] = [
     // BlockManagerMasterEndpoint's maps agree: a location names a registered block manager that
     // holds the block, each held block is located, and a removed executor leaves nothing behind.
     name: 'block-manager-books',
-    inputs: (c) => driverSnapshots(c, ENDPOINT.BlockManagerMaster),
+    // The three books, not the context: every BlockManagerHeartbeat replaces the context (lastSeenMs).
+    inputs: (c) => c.scenario.applications.flatMap((app) => {
+      const bmm = c.driverEndpoint(app.index, ENDPOINT.BlockManagerMaster)?.getSnapshot().context as BlockManagerMasterContext | undefined;
+      return [bmm?.blockLocations, bmm?.blockManagerInfo, bmm?.blockManagerIdByExecutor];
+    }),
     check: (c) => c.scenario.applications.flatMap((app) => {
       const bmm = c.driverEndpoint(app.index, ENDPOINT.BlockManagerMaster)?.getSnapshot().context as BlockManagerMasterContext | undefined;
       return bmm ? blockManagerBookViolations(bmm).map((v) => `${app.name}: ${v}`) : [];

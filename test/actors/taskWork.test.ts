@@ -1,33 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { createActor, setup, spawnChild, stopChild, type AnyActorRef } from 'xstate';
+import { createActor, fromCallback, setup, spawnChild, stopChild, type AnyActorRef, type EventObject } from 'xstate';
 import { createTaskWork, type TaskOutcome } from '../../actors/taskWork.js';
 import { taskRunnerMachine } from '../../machines/task.js';
-import type { TaskDescription, TaskRunnerStatusUpdate } from '../../machines/protocol.js';
+import type { StatusUpdate, TaskDescription } from '../../machines/protocol.js';
+import type { NetworkSend } from '../../machines/rpc.js';
 import { VirtualClock } from '../../runtime/clock.js';
 
 const taskDescription: TaskDescription = { taskId: 7, attemptNumber: 0, executorId: '1', name: 'task 3.0 in stage 0.0', index: 3, partitionId: 3, jobId: 0, stageId: 0, stageAttemptId: 0, cpus: 1 };
+const execBackend = { address: 'app-1/1/Executor', executorId: '1', driverUrl: 'driver-0/CoarseGrainedScheduler' };
 
 /**
- * An executor stand-in running one TaskRunner whose body is the timed stand-in; it records the
- * status updates with their time, and on RUNNING arms a timer of its own (`parentTimerMs`), as the
- * backend's send to the network does.
+ * An executor stand-in running one TaskRunner whose body is the timed stand-in, beside a network
+ * stand-in that records each StatusUpdate with its time and, if asked, arms a timer of its own on
+ * the RUNNING one (`networkTimerMs`), as the real network arms a delivery.
  */
-function start(outcome: TaskOutcome, parentTimerMs?: number) {
+function start(outcome: TaskOutcome, networkTimerMs?: number) {
   const clock = new VirtualClock(0);
   const log: string[] = [];
+  const network = fromCallback<EventObject>(({ receive }) => receive((e) => {
+    const update = (e as NetworkSend).message as StatusUpdate;
+    log.push(`${clock.now()} ${update.state}`);
+    if (update.state === 'RUNNING' && networkTimerMs !== undefined) clock.setTimeout(() => log.push(`${clock.now()} network timer`), networkTimerMs);
+  }));
   const taskRunner = taskRunnerMachine.provide({ actions: createTaskWork({ clock, outcome: () => outcome }) });
-  const executor = setup({ actors: { taskRunner } }).createMachine({
-    entry: spawnChild('taskRunner', { id: 'task', input: { taskDescription } }),
-    on: {
-      'taskRunner.statusUpdate': {
-        actions: ({ event: e }) => {
-          const event = e as TaskRunnerStatusUpdate;
-          log.push(`${clock.now()} ${event.state}`);
-          if (event.state === 'RUNNING' && parentTimerMs !== undefined) clock.setTimeout(() => log.push(`${clock.now()} executor timer`), parentTimerMs);
-        },
-      },
-      stopTask: { actions: stopChild('task') },
-    },
+  const executor = setup({ actors: { taskRunner, network } }).createMachine({
+    entry: [spawnChild('network', { systemId: 'network' }), spawnChild('taskRunner', { id: 'task', input: { taskDescription, execBackend } })],
+    on: { stopTask: { actions: stopChild('task') } },
   });
   const actor = createActor(executor, { clock }).start();
   const task = () => actor.getSnapshot().children['task'] as AnyActorRef | undefined;
@@ -74,10 +72,10 @@ describe('the timed task body (runTaskBody / interruptTaskBody)', () => {
     expect(h.log).toEqual(['0 RUNNING']);
   });
 
-  it('the body starts after the RUNNING report has been handled, so a timer the executor arms then fires first on a tie', () => {
+  it('the body is armed before the RUNNING StatusUpdate reaches the network, so on a tie it ends first', () => {
     const h = start({ durationMs: 0 }, 0);
     h.run();
     h.clock.runUntil(0);
-    expect(h.log).toEqual(['0 RUNNING', '0 executor timer', '0 FINISHED']);
+    expect(h.log).toEqual(['0 RUNNING', '0 FINISHED', '0 network timer']);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import {
-  executorBackendMachine, KILL_MARK_TTL_MS, MAX_KILL_MARKS, runningTaskIds, type ExecutorBackendContext, type ExecutorBackendOutput,
+  executorBackendMachine, idleTaskLaunchWorker, KILL_MARK_TTL_MS, MAX_KILL_MARKS, runningTaskIds, type ExecutorBackendContext, type ExecutorBackendOutput,
 } from '../../machines/executorBackend.js';
 import { taskRunnerMachine, type TaskRunnerContext } from '../../machines/task.js';
 import { resolveConf, type RawConf } from '../../machines/conf.js';
@@ -126,11 +126,10 @@ describe('CoarseGrainedExecutorBackend: registration', () => {
     expect(h.sentOf('RemoveExecutor')).toEqual([]);
   });
 
-  it('ignores heartbeat ticks and replies and task updates while registering: no Executor exists', () => {
+  it('ignores heartbeat ticks and replies while registering: no Executor exists', () => {
     const h = start();
     h.tick();
     h.answer();
-    h.send({ type: 'taskRunner.statusUpdate', taskId: 1, state: 'RUNNING', data: {} });
     expect(h.snapshot().value).toBe('registering');
     expect(h.sent.map((e) => e.message.type)).toEqual(['RegisterExecutor']);
     expect(h.ctx().executor).toBeNull();
@@ -208,7 +207,7 @@ describe('Executor tasks', () => {
   it('runs a TaskRunner per LaunchTask: RUNNING then FINISHED reach the driver with the task\'s cpus, and the finished runner is stopped', () => {
     const h = registered();
     launch(h, 7, 2);
-    expect(h.children()).toEqual(['BlockManager', 'Heartbeater', 'task-7']);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater', 'task launch worker-0']);
     expect(runningTaskIds(h.ctx())).toEqual([7]);
     h.finish(7);
     expect(h.sentOf('StatusUpdate').map((e) => [e.to, e.message])).toEqual([
@@ -232,15 +231,41 @@ describe('Executor tasks', () => {
     launch(h, 1);
     launch(h, 2);
     launch(h, 1);
-    expect(h.children()).toEqual(['BlockManager', 'Heartbeater', 'task-1', 'task-2']);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater', 'task launch worker-0', 'task launch worker-1']);
     h.finish(2);
     expect(h.updates()).toEqual([[1, 'RUNNING'], [2, 'RUNNING'], [2, 'FINISHED']]);
     expect(runningTaskIds(h.ctx())).toEqual([1]);
   });
 
-  it('ignores a status update from a task it does not run', () => {
+  it('runs each TaskRunner on the lowest idle task launch worker, reusing a finished task\'s worker', () => {
     const h = registered();
-    h.send({ type: 'taskRunner.statusUpdate', taskId: 9, state: 'FINISHED', data: {} });
+    launch(h, 1);
+    launch(h, 2);
+    launch(h, 3);
+    h.finish(1);
+    launch(h, 4);
+    expect(h.ctx().executor!.taskLaunchWorkers).toEqual({ 2: 1, 3: 2, 4: 0 });
+    killTask(h, 4, 'stage cancelled');
+    expect(h.updates().at(-1)).toEqual([4, 'KILLED']);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater', 'task launch worker-1', 'task launch worker-2']);
+    h.finish(3);
+    expect(h.updates().at(-1)).toEqual([3, 'FINISHED']);
+    expect(h.ctx().executor!.taskLaunchWorkers).toEqual({ 2: 1 });
+  });
+
+  it('idleTaskLaunchWorker: the lowest worker number no running task holds', () => {
+    expect(idleTaskLaunchWorker({})).toBe(0);
+    expect(idleTaskLaunchWorker({ 17: 0, 9: 2 })).toBe(1);
+    expect(idleTaskLaunchWorker({ 17: 1, 9: 0, 4: 2 })).toBe(3);
+  });
+
+  it('the end of an actor that is not a running task\'s TaskRunner changes nothing', () => {
+    const h = registered();
+    launch(h, 1);
+    h.takeSent();
+    h.send({ type: 'xstate.done.actor.task launch worker-5', output: { state: 'FINISHED' }, actorId: 'task launch worker-5' });
+    expect(runningTaskIds(h.ctx())).toEqual([1]);
+    expect(h.children()).toEqual(['BlockManager', 'Heartbeater', 'task launch worker-0']);
     expect(h.sent).toEqual([]);
   });
 

@@ -1,20 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyStateMachine } from 'xstate';
-import { taskRunnerMachine, type TaskRunnerInput } from '../../machines/task.js';
-import type { TaskDescription, TaskRunnerStatusUpdate, WorkFailed, WorkSucceeded } from '../../machines/protocol.js';
+import { taskRunnerMachine } from '../../machines/task.js';
+import type { StatusUpdate, TaskDescription, WorkFailed, WorkSucceeded } from '../../machines/protocol.js';
 import { droppedEvents, startMachine } from '../support/harness.js';
 
+const EXECUTOR = 'app-1/3/Executor';
+const DRIVER = 'driver-0/CoarseGrainedScheduler';
 const taskDescription: TaskDescription = { taskId: 5, attemptNumber: 1, executorId: '3', name: 'task 2.1 in stage 0.0', index: 2, partitionId: 2, jobId: 0, stageId: 0, stageAttemptId: 0, cpus: 1 };
 
 /** A task body stand-in that records that it started and reports what the test tells it to. */
 function start() {
-  const bodies: TaskRunnerInput[] = [];
+  const bodies: TaskDescription[] = [];
   let running: ((report: WorkSucceeded | WorkFailed) => void) | undefined;
   const h = startMachine(
     taskRunnerMachine.provide({
       actions: {
         runTaskBody: ({ context, self }) => {
-          bodies.push({ taskDescription: context.taskDescription });
+          bodies.push(context.taskDescription);
           running = (report) => self.send(report);
         },
         interruptTaskBody: () => {
@@ -22,7 +24,7 @@ function start() {
         },
       },
     }),
-    { input: { taskDescription }, systemId: 'task' },
+    { input: { taskDescription, execBackend: { address: EXECUTOR, executorId: '3', driverUrl: DRIVER } }, systemId: 'task' },
   );
   return {
     ...h,
@@ -31,13 +33,17 @@ function start() {
     body: () => running,
     /** The body reports `event` to its TaskRunner (as the runtime's timed stand-in does). */
     bodyReports: (report: WorkSucceeded | WorkFailed) => running!(report),
-    updates: () => h.toParent as TaskRunnerStatusUpdate[],
+    /** What execBackend.statusUpdate sent: StatusUpdates from the backend's endpoint to the driver. */
+    updates: () => h.sent.map((e) => {
+      expect([e.from, e.to]).toEqual([EXECUTOR, DRIVER]);
+      return e.message as StatusUpdate;
+    }),
     /** Sends events to a TaskRunner that has finished; returns the types XState reports as dropped. */
     dropped: (...events: Array<{ type: string } & Record<string, unknown>>) => droppedEvents(h.send, events),
   };
 }
 
-const update = (state: string, data: object = {}) => ({ type: 'taskRunner.statusUpdate', taskId: 5, state, data });
+const update = (state: string, data: object = {}) => ({ type: 'StatusUpdate', executorId: '3', taskId: 5, state, data, taskCpus: 1 });
 const kill = (reason: string) => ({ type: 'taskRunner.kill', interruptThread: true, reason });
 
 describe('Executor.TaskRunner', () => {
@@ -53,7 +59,7 @@ describe('Executor.TaskRunner', () => {
     h.send({ type: 'taskRunner.run' });
     expect(h.snapshot().value).toBe('RUNNING');
     expect(h.updates()).toEqual([update('RUNNING')]);
-    expect(h.bodies).toEqual([{ taskDescription }]);
+    expect(h.bodies).toEqual([taskDescription]);
   });
 
   it('a body that returns ends the attempt FINISHED, reported once, and the body is no longer running', () => {
