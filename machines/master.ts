@@ -245,9 +245,12 @@ const onRegisterWorker: Handler<'RegisterWorker'> = (m, e, now) => {
     m.out.push({ to: e.worker, message: { type: 'RegisteredWorker', master: ctx.address, masterWebUiUrl: MASTER_WEB_UI_URL, masterAddress: e.masterAddress, duplicate: true } });
     return;
   }
-  // registerWorker: forget DEAD workers on the same host and port.
-  m.forgetWorkers(m.workers().filter((w) => w.state === 'DEAD' && w.host === e.host && w.port === e.port).map((w) => w.id));
-  const sameAddress = liveWorkerAt(ctx, e.worker);
+  // registerWorker: forget DEAD workers on the same host and port; then addressToWorker, the live
+  // worker at this address (found in the same pass: the DEAD ones forgotten are not live).
+  const listed = m.workers();
+  m.forgetWorkers(listed.filter((w) => w.state === 'DEAD' && w.host === e.host && w.port === e.port).map((w) => w.id));
+  const at = processOf(e.worker);
+  const sameAddress = listed.find((w) => processOf(w.address) === at && w.state !== 'DEAD');
   if (sameAddress) {
     if (sameAddress.state !== 'UNKNOWN') {
       m.out.push({ to: e.worker, message: { type: 'RegisterWorkerFailed', message: `Attempted to re-register worker at same address: ${e.worker}` } });
