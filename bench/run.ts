@@ -21,7 +21,7 @@ export interface BenchOptions { full: boolean; tiny: boolean; repeats: number; o
 
 const MEASURE = fileURLToPath(new URL('./measure.ts', import.meta.url));
 
-/** A child's Node flags: tsx's loader, and this process's heap sizes (`node --max-semi-space-size=128 --import tsx bench/run.ts` measures with that option). */
+/** A child's Node flags: tsx's loader, and this process's heap sizes (`npm run bench` gives them the CLI's young generation). */
 export const childFlags = (execArgv: readonly string[]) => [...execArgv.filter((a) => /^--max-(semi|old)-space-size=/.test(a)), '--import', 'tsx'];
 
 function stat(values: number[]): Stat {

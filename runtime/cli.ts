@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=128
 /**
  * The command line: `spark-statecharts run [FILE] [--seed N] [--json] [--until T] [--verbose] [--no-check] [--event-log DIR] [--html FILE]`,
  * `spark-statecharts sweep [--seeds 1..1000] [--mode safety|liveness|both] [--jobs N] [--check-determinism] [--dynamic-allocation] [--cluster-manager standalone|yarn] [--out DIR]`
