@@ -64,12 +64,23 @@ export interface ExecutorBackendInput {
 /** A kill mark: Executor.killMarks' (interruptThread, reason, time). */
 export interface KillMark { interruptThread: boolean; reason: string; atMs: number }
 
+/** A TaskRunner in Executor.runningTasks. */
+export interface RunningTaskRunner {
+  taskId: number;
+  /** The cpus of its TaskDescription (its StatusUpdates report them as taskCpus). */
+  cpus: number;
+  /** The task launch worker (the thread pool's thread) it runs on. */
+  worker: number;
+}
+
 /** The Executor object, created on RegisteredExecutor (Spark's `executor` field is null before). */
 export interface ExecutorInstance {
-  /** Executor.runningTasks: task id -> cpus of its TaskDescription (statusUpdate reports them as taskCpus). */
-  runningTasks: Record<number, number>;
-  /** The task launch worker (the thread pool's thread) each running task's TaskRunner runs on: task id -> worker number. */
-  taskLaunchWorkers: Record<number, number>;
+  /**
+   * Executor.runningTasks, in launch order: at most a task per core, so a short list. Not a record
+   * keyed by task id: task ids are large sparse integers, which make such a record a slow element
+   * dictionary (its copies on every launch and end were ~6 % of a busy cluster's CPU profile).
+   */
+  runningTasks: readonly RunningTaskRunner[];
   /** Executor.killMarks: KillTasks for tasks not launched (yet), by task id. */
   killMarks: Record<number, KillMark>;
   /** Executor.heartbeatFailures: consecutive heartbeats without a HeartbeatResponse. */
@@ -112,38 +123,49 @@ export type ExecutorBackendEvent =
  * that ~235 bytes retained per task: 47 MB at 200,000 tasks).
  */
 export function taskRunnerId(worker: number): string {
-  return `task launch worker-${worker}`;
+  return `${TASK_LAUNCH_WORKER}${worker}`;
 }
+
+const TASK_LAUNCH_WORKER = 'task launch worker-';
+
+/** The running task `taskId`'s TaskRunner, if it runs. */
+export const runningTask = (executor: ExecutorInstance, taskId: number): RunningTaskRunner | undefined => executor.runningTasks.find((t) => t.taskId === taskId);
 
 /** The child id of a running task's TaskRunner. */
 export function taskRunnerOf(executor: ExecutorInstance, taskId: number): string {
-  return taskRunnerId(executor.taskLaunchWorkers[taskId]!);
+  return taskRunnerId(runningTask(executor, taskId)!.worker);
 }
 
 /** The running task whose TaskRunner has child id `actorId`, if any. */
 export function taskOfRunner(executor: ExecutorInstance, actorId: string): number | undefined {
-  for (const [taskId, worker] of Object.entries(executor.taskLaunchWorkers)) if (taskRunnerId(worker) === actorId) return Number(taskId);
-  return undefined;
+  if (!actorId.startsWith(TASK_LAUNCH_WORKER)) return undefined;
+  const worker = Number(actorId.slice(TASK_LAUNCH_WORKER.length));
+  return executor.runningTasks.find((t) => t.worker === worker)?.taskId;
 }
 
 /** The lowest-numbered task launch worker no running task uses (a cached pool reuses an idle thread). */
-export function idleTaskLaunchWorker(workers: Record<number, number>): number {
-  const busy = new Set(Object.values(workers));
+export function idleTaskLaunchWorker(running: readonly RunningTaskRunner[]): number {
   let worker = 0;
-  while (busy.has(worker)) worker++;
+  while (running.some((t) => t.worker === worker)) worker++;
   return worker;
 }
 
 /** Kill marks still alive at `nowMs` (age <= KILL_MARK_TTL_MS), at most the newest MAX_KILL_MARKS. */
 export function liveKillMarks(marks: Record<number, KillMark>, nowMs: number): Record<number, KillMark> {
+  // Usually there is none: then no copy (Object.entries of an empty record still allocates).
+  for (const _ in marks) return liveMarks(marks, nowMs);
+  return marks;
+}
+
+function liveMarks(marks: Record<number, KillMark>, nowMs: number): Record<number, KillMark> {
   const live = Object.entries(marks).filter(([, m]) => nowMs - m.atMs <= KILL_MARK_TTL_MS);
   if (live.length > MAX_KILL_MARKS) live.sort(([, a], [, b]) => a.atMs - b.atMs).splice(0, live.length - MAX_KILL_MARKS);
   return Object.fromEntries(live);
 }
 
-/** Task ids the Executor is running. */
+/** Task ids the Executor is running, ascending. */
 export function runningTaskIds(context: ExecutorBackendContext): number[] {
-  return Object.keys(context.executor?.runningTasks ?? {}).map(Number);
+  return (context.executor?.runningTasks ?? []).map((t) => t.taskId).sort((a, b) => a - b);
 }
 
 const LAUNCH_TASK_WITHOUT_EXECUTOR = 'Received LaunchTask command but executor was null';
@@ -183,7 +205,7 @@ export const executorBackendMachine = setup({
   guards: {
     /** onDisconnected: `driver.exists(_.address == remoteAddress)`: an endpoint of the driver's process. */
     driverDisconnected: ({ context, event }) => event.type === 'onDisconnected' && processOf(event.remoteAddress) === processOf(context.driverUrl),
-    taskAlreadyRunning: ({ context, event }) => event.type === 'LaunchTask' && context.executor?.runningTasks[event.data.taskId] !== undefined,
+    taskAlreadyRunning: ({ context, event }) => event.type === 'LaunchTask' && context.executor !== null && runningTask(context.executor, event.data.taskId) !== undefined,
     heartbeatFailuresExhausted: ({ context }) =>
       context.executor !== null && context.executor.awaitingHeartbeatResponse && context.executor.heartbeatFailures + 1 >= context.heartbeatMaxFailures,
   },
@@ -196,7 +218,7 @@ export const executorBackendMachine = setup({
     }),
     /** new Executor(...): its constructor starts the heartbeater and initializes the BlockManager. */
     createExecutor: enqueueActions(({ context, enqueue }) => {
-      enqueue.assign({ executor: { runningTasks: {}, taskLaunchWorkers: {}, killMarks: {}, heartbeatFailures: 0, awaitingHeartbeatResponse: false } });
+      enqueue.assign({ executor: { runningTasks: [], killMarks: {}, heartbeatFailures: 0, awaitingHeartbeatResponse: false } });
       // Heartbeater.start: scheduleAtFixedRate(initialDelay = intervalMs + (random * intervalMs).asInstanceOf[Int], intervalMs).
       enqueue.spawnChild('ticker', {
         id: 'Heartbeater',
@@ -257,15 +279,16 @@ export const executorBackendMachine = setup({
     launchTask: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'LaunchTask' || !context.executor) return;
       const task = event.data;
-      const worker = idleTaskLaunchWorker(context.executor.taskLaunchWorkers);
+      const worker = idleTaskLaunchWorker(context.executor.runningTasks);
       const id = taskRunnerId(worker);
       const now = nowOf(system);
-      const { [task.taskId]: mark, ...otherMarks } = context.executor.killMarks;
+      const marks = context.executor.killMarks;
+      const mark = marks[task.taskId];
+      const otherMarks = mark ? Object.fromEntries(Object.entries(marks).filter(([taskId]) => Number(taskId) !== task.taskId)) : marks;
       enqueue.assign({
         executor: {
           ...context.executor,
-          runningTasks: { ...context.executor.runningTasks, [task.taskId]: task.cpus },
-          taskLaunchWorkers: { ...context.executor.taskLaunchWorkers, [task.taskId]: worker },
+          runningTasks: [...context.executor.runningTasks, { taskId: task.taskId, cpus: task.cpus, worker }],
           killMarks: liveKillMarks(otherMarks, now),
         },
       });
@@ -281,7 +304,7 @@ export const executorBackendMachine = setup({
      */
     killTask: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'KillTask' || !context.executor) return;
-      if (context.executor.runningTasks[event.taskId] !== undefined) {
+      if (runningTask(context.executor, event.taskId) !== undefined) {
         enqueue.sendTo(taskRunnerOf(context.executor, event.taskId), { type: 'taskRunner.kill', interruptThread: event.interruptThread, reason: event.reason });
         return;
       }
@@ -298,10 +321,8 @@ export const executorBackendMachine = setup({
       if (!context.executor || !('actorId' in event)) return;
       const taskId = taskOfRunner(context.executor, event.actorId);
       if (taskId === undefined) return;
-      const { [taskId]: _finished, ...rest } = context.executor.runningTasks;
-      const { [taskId]: _worker, ...otherWorkers } = context.executor.taskLaunchWorkers;
       enqueue.stopChild(event.actorId);
-      enqueue.assign({ executor: { ...context.executor, runningTasks: rest, taskLaunchWorkers: otherWorkers } });
+      enqueue.assign({ executor: { ...context.executor, runningTasks: context.executor.runningTasks.filter((t) => t.taskId !== taskId) } });
     }),
     /**
      * Executor.reportHeartBeat: askSync(Heartbeat, timeout = spark.executor.heartbeatInterval). The

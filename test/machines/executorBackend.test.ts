@@ -244,19 +244,21 @@ describe('Executor tasks', () => {
     launch(h, 3);
     h.finish(1);
     launch(h, 4);
-    expect(h.ctx().executor!.taskLaunchWorkers).toEqual({ 2: 1, 3: 2, 4: 0 });
+    const workers = () => Object.fromEntries(h.ctx().executor!.runningTasks.map((t) => [t.taskId, t.worker]));
+    expect(workers()).toEqual({ 2: 1, 3: 2, 4: 0 });
     killTask(h, 4, 'stage cancelled');
     expect(h.updates().at(-1)).toEqual([4, 'KILLED']);
     expect(h.children()).toEqual(['BlockManager', 'Heartbeater', 'task launch worker-1', 'task launch worker-2']);
     h.finish(3);
     expect(h.updates().at(-1)).toEqual([3, 'FINISHED']);
-    expect(h.ctx().executor!.taskLaunchWorkers).toEqual({ 2: 1 });
+    expect(workers()).toEqual({ 2: 1 });
   });
 
   it('idleTaskLaunchWorker: the lowest worker number no running task holds', () => {
-    expect(idleTaskLaunchWorker({})).toBe(0);
-    expect(idleTaskLaunchWorker({ 17: 0, 9: 2 })).toBe(1);
-    expect(idleTaskLaunchWorker({ 17: 1, 9: 0, 4: 2 })).toBe(3);
+    const on = (...workers: Array<[taskId: number, worker: number]>) => workers.map(([taskId, worker]) => ({ taskId, cpus: 1, worker }));
+    expect(idleTaskLaunchWorker([])).toBe(0);
+    expect(idleTaskLaunchWorker(on([17, 0], [9, 2]))).toBe(1);
+    expect(idleTaskLaunchWorker(on([17, 1], [9, 0], [4, 2]))).toBe(3);
   });
 
   it('the end of an actor that is not a running task\'s TaskRunner changes nothing', () => {
