@@ -23,7 +23,7 @@ import {
   backendStep, clusterManagerEndpoint, executorIdOfAddress, executorIdsInOrder, initialContext, removeAfterDisconnectId, type ClusterManager,
   type SchedulerBackendContext, type SchedulerBackendEvent,
 } from './driverEndpoint.js';
-import { ENDPOINT, siblingAddress } from './ids.js';
+import { siblingAddress } from './ids.js';
 import type { Address } from './protocol.js';
 import { networkOf, rpc } from './rpc.js';
 import { postToListenerBus } from './sparkListener.js';

@@ -34,7 +34,7 @@
  * Not modelled: fetch failures, TaskCommitDenied, result size limits (IndirectTaskResult,
  * spark.driver.maxResultSize) and the TaskReaper (spark.task.reaper.enabled, default false).
  */
-import { assign, enqueueActions, sendParent, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, sendTo, setup } from 'xstate';
 import { rddBlockName } from './blockManagerMessages.js';
 import type { PutBlock, ReadBroadcast } from './blockManager.js';
 import type { Address, StatusUpdateData, TaskDescription, TaskRunnerKill, TaskRunnerRun, WorkFailed, WorkSucceeded } from './protocol.js';

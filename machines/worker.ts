@@ -15,7 +15,7 @@
  * external shuffle service, worker resources (GPUs), a LaunchExecutor that fails inside the Worker
  * (directory creation), and the retries of the ExecutorStateChanged ask (see `ExecutorStateChanged`).
  */
-import { assign, enqueueActions, setup, spawnChild, stopChild, type AnyActorRef } from 'xstate';
+import { assign, enqueueActions, setup, stopChild, type AnyActorRef } from 'xstate';
 import { num, type ResolvedConf } from './conf.js';
 import { executorRunnerMachine, type ExecutorRunnerInput } from './executorRunner.js';
 import { processOf } from './ids.js';
